@@ -1,0 +1,101 @@
+"""What every command shares: the --db option, settings, output formats, error handling."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from risk.errors import RiskError
+from risk.settings import Settings, load_settings
+from risk.store import Store
+
+
+class RiskGroup(click.Group):
+    """Turns a RiskError anywhere below into a one-line message and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RiskError as e:
+            click.echo(f"error: {e.message}", err=True)
+            sys.exit(e.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted; nothing half-written was kept", err=True)
+            sys.exit(130)
+
+
+def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--db",
+        "db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        envvar="RISK_DB",
+        help="DuckDB file (default: $RISK_DB, else data/risk.duckdb). Created on first use.",
+    )(f)
+
+
+def format_option(*choices: str, default: str = "table") -> Callable[..., Any]:
+    def deco(f: Callable[..., Any]) -> Callable[..., Any]:
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(list(choices)),
+            default=default,
+            show_default=True,
+            help="Output format.",
+        )(f)
+
+    return deco
+
+
+def open_store(db: Path | None) -> tuple[Settings, Store]:
+    """Settings and a migrated store for a command."""
+    settings = load_settings(db=db)
+    store = Store(settings.db)
+    store.ensure()
+    return settings, store
+
+
+def safe_cell(value: Any) -> Any:
+    """Neutralise spreadsheet formula injection: cells starting with = + - @ (or tab/CR)."""
+    if isinstance(value, str) and value and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value
+
+
+def write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str], out: io.TextIOBase | None = None) -> None:
+    stream = out or sys.stdout
+    writer = csv.DictWriter(stream, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: safe_cell(row.get(k)) for k in columns})
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def echo_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
+    """A plain fixed-width table: readable in a terminal and in a log."""
+    def fmt(v: Any) -> str:
+        if v is None:
+            return "-"
+        if isinstance(v, float):
+            return f"{v:.1f}"
+        return str(v).replace("\n", " ")
+
+    cells = [[fmt(r.get(c)) for c in columns] for r in rows]
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    widths = [min(w, 60) for w in widths]
+    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths)))
+    click.echo("  ".join("-" * w for w in widths))
+    for row in cells:
+        click.echo("  ".join(v[:w].ljust(w) for v, w in zip(row, widths)))
