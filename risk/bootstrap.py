@@ -65,8 +65,7 @@ def initialise(store: Store, settings: Settings, *, seed: bool = False) -> InitR
     migrations = store.migrate()
     rows = _country_rows()
     with store.transaction() as con:
-        current = con.execute("SELECT count(*) FROM countries").fetchone()[0]
-        if current != len(rows):
+        if sql.country_count(con) != len(rows):
             sql.replace_countries(con, rows)
     n_baselines = load_baselines(store, settings)
     seeded = seed_samples(store, settings) if seed else []
@@ -98,7 +97,7 @@ def status(store: Store) -> dict[str, Any]:
         c = sql.counts(con)
         last = sql.last_ingest(con)
         day = sql.last_scored_day(con)
-        version = con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
+        version = sql.schema_version(con)
     return {
         "database": str(store.path),
         "schema_version": int(version or 0),

@@ -86,6 +86,23 @@ class UploadSettings(_Section):
     max_rows: int = Field(default=2_000_000, ge=1)
 
 
+class ContingencySettings(_Section):
+    """Supplier exposure and contingency plans (issue 5)."""
+
+    playbook_file: Path | None = Field(
+        default=None, description="Your own action playbook (TOML, same shape as data/playbook.toml)"
+    )
+    high_exposure: float = Field(
+        default=5.0, ge=0, description="Exposure points at or above which a supplier gets a plan"
+    )
+    default_criticality: int = Field(default=3, ge=1, le=5, description="Criticality when absent")
+    min_improvement: float = Field(
+        default=10.0, ge=0, description="Composite points an alternative country must be lower by"
+    )
+    alternatives: int = Field(default=3, ge=1, description="Alternative countries per plan")
+    max_plans: int = Field(default=50, ge=1, description="Plans for at most this many suppliers")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="RISK_",
@@ -100,6 +117,7 @@ class Settings(BaseSettings):
     schedule: ScheduleSettings = ScheduleSettings()
     snapshots: SnapshotSettings = SnapshotSettings()
     upload: UploadSettings = UploadSettings()
+    contingency: ContingencySettings = ContingencySettings()
 
     @classmethod
     def settings_customise_sources(

@@ -136,5 +136,5 @@ class Store:
 
     def schema_version(self) -> int:
         with self.read() as con:
-            row = con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+            row = con.execute("SELECT max(version) FROM schema_migrations").fetchall()[0]
         return int(row[0] or 0)

@@ -27,29 +27,38 @@ def replace_countries(con: duckdb.DuckDBPyConnection, rows: Iterable[dict[str, A
     return len(frame)
 
 
+def _scalar(con: duckdb.DuckDBPyConnection, query: str, params: list[Any] | None = None) -> Any:
+    """One value, fully fetched: DuckDB 2.0 keeps a half-read result open on the connection."""
+    rows = con.execute(query, params or []).fetchall()
+    return rows[0][0] if rows else None
+
+
+def country_count(con: duckdb.DuckDBPyConnection) -> int:
+    return int(_scalar(con, "SELECT count(*) FROM countries"))
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    return int(_scalar(con, "SELECT max(version) FROM schema_migrations") or 0)
+
+
 def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     tables = ("countries", "documents", "signals", "portfolios", "suppliers", "snapshots", "baselines", "scores")
     out: dict[str, int] = {}
     for t in tables:  # table names are constants above, never user input
-        out[t] = int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
+        out[t] = int(_scalar(con, f"SELECT count(*) FROM {t}"))
     return out
 
 
 def last_ingest(con: duckdb.DuckDBPyConnection) -> datetime | None:
-    row = con.execute(
-        "SELECT max(finished_at) FROM ingest_runs WHERE status <> 'running'"
-    ).fetchone()
-    return row[0] if row else None
+    return _scalar(con, "SELECT max(finished_at) FROM ingest_runs WHERE status <> 'running'")
 
 
 def last_scored_day(con: duckdb.DuckDBPyConnection) -> Any:
-    row = con.execute("SELECT max(day) FROM scores").fetchone()
-    return row[0] if row else None
+    return _scalar(con, "SELECT max(day) FROM scores")
 
 
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-    return row[0] if row else None
+    return _scalar(con, "SELECT value FROM meta WHERE key = ?", [key])
 
 
 def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:

@@ -181,6 +181,58 @@ def _001_foundation(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _020_scores_without_key(con: duckdb.DuckDBPyConnection) -> None:
+    """Scores are rewritten in bulk (delete a day range, insert it) inside one transaction, so
+    the primary-key index buys no safety; maintaining it made a year's rewrite 5x slower."""
+    con.execute(
+        "CREATE TABLE scores_new (iso3 VARCHAR NOT NULL, indicator VARCHAR NOT NULL,"
+        " day DATE NOT NULL, baseline DOUBLE NOT NULL, news DOUBLE NOT NULL,"
+        " spillover DOUBLE NOT NULL, score DOUBLE NOT NULL, method_version VARCHAR NOT NULL)"
+    )
+    con.execute("INSERT INTO scores_new SELECT * FROM scores ORDER BY day, iso3, indicator")
+    con.execute("DROP TABLE scores")
+    con.execute("ALTER TABLE scores_new RENAME TO scores")
+
+
+def _040_snapshot_scores(con: duckdb.DuckDBPyConnection) -> None:
+    """Per-snapshot top country scores, so the next report can show what changed since."""
+    con.execute(
+        """
+        CREATE TABLE snapshot_scores (
+            snapshot_id BIGINT NOT NULL,
+            iso3 VARCHAR NOT NULL,
+            name VARCHAR,
+            composite DOUBLE NOT NULL,
+            rank INTEGER NOT NULL,
+            PRIMARY KEY (snapshot_id, iso3)
+        )
+        """
+    )
+    con.execute("ALTER TABLE snapshots ADD COLUMN as_of DATE")
+    con.execute("ALTER TABLE snapshots ADD COLUMN map_renderer VARCHAR")
+
+
+def _010_document_minhash(con: duckdb.DuckDBPyConnection) -> None:
+    """MinHash signatures and LSH band keys: "same story from several outlets" look-ups."""
+    con.execute(
+        """
+        CREATE TABLE document_minhash (
+            document_id VARCHAR PRIMARY KEY,
+            story_id VARCHAR NOT NULL,
+            sig UINTEGER[] NOT NULL
+        )
+        """
+    )
+    con.execute(
+        "CREATE TABLE document_bands (band SMALLINT NOT NULL, key UBIGINT NOT NULL,"
+        " document_id VARCHAR NOT NULL)"
+    )
+    con.execute("CREATE INDEX document_bands_key ON document_bands (key)")
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "foundation", _001_foundation),
+    (10, "document_minhash", _010_document_minhash),
+    (20, "scores_without_key", _020_scores_without_key),
+    (40, "snapshot_scores", _040_snapshot_scores),
 ]
