@@ -12,7 +12,8 @@ import click
 from risk import bootstrap
 from risk.cli import main
 from risk.cli.common import db_option, echo_json, echo_table, format_option, open_store
-from risk.settings import PROJECT_ROOT
+from risk.settings import PROJECT_ROOT, load_settings
+from risk.store import Store
 
 
 @main.command()
@@ -21,7 +22,8 @@ from risk.settings import PROJECT_ROOT
 @format_option("table", "json")
 def init(db: Path | None, seed: bool, fmt: str) -> None:
     """Create or migrate the database and load reference data and baselines (idempotent)."""
-    settings, store = open_store(db)
+    settings = load_settings(db=db)
+    store = Store(settings.db)
     report = bootstrap.initialise(store, settings, seed=seed)
     if fmt == "json":
         echo_json(report.as_dict())

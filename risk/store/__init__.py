@@ -115,7 +115,7 @@ class Store:
                 " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
             )
             done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
-            for version, name, step in MIGRATIONS:
+            for version, name, step in sorted(MIGRATIONS, key=lambda m: m[0]):
                 if version in done:
                     continue
                 con.execute("BEGIN TRANSACTION")
