@@ -65,7 +65,7 @@ def snapshots() -> None:
 @snapshots.command("list")
 @db_option
 @format_option("table", "json")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000), help="Show at most this many, newest first.")
 def snapshots_list(db: Path | None, fmt: str, limit: int) -> None:
     """The recorded snapshots, newest first."""
     from risk.store import snapshots as sql
