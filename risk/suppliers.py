@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from risk.errors import SupplierFileError
+from risk.exports import safe_cell
 from risk.supplier_rows import OUTPUT_COLUMNS, clean_rows
 
 # Canonical field -> header variants (compared after folding: lower case, '_' for spaces/punctuation).
@@ -301,13 +302,6 @@ def rejects_csv(result: ImportResult) -> bytes:
     """The rejects as a UTF-8 (BOM, for Excel) CSV download; formula-like cells neutralised."""
     out = result.rejects.astype(object).map(safe_cell)
     return out.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
-
-
-def safe_cell(value: object) -> object:
-    """Neutralise spreadsheet formula injection: text starting with = + - @ tab or CR."""
-    if isinstance(value, str) and value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
 
 
 def import_suppliers(store: object, source: Path | str | bytes, *, portfolio: str,

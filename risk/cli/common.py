@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from risk.errors import RiskError
+from risk.exports import safe_cell
 from risk.settings import Settings, load_settings
 from risk.store import Store
 
@@ -62,13 +63,6 @@ def open_store(db: Path | None) -> tuple[Settings, Store]:
     store = Store(settings.db)
     store.ensure()
     return settings, store
-
-
-def safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formula injection: cells starting with = + - @ (or tab/CR)."""
-    if isinstance(value, str) and value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
 
 
 def write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str], out: io.TextIOBase | None = None) -> None:
