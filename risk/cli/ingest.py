@@ -18,7 +18,9 @@ SIGNAL_COLUMNS = ("document", "country", "indicator", "weight", "role", "modalit
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @format_option("json", "table", default="json")
-def extract(paths: tuple[str, ...], fmt: str) -> None:
+@click.option("--db", "db", default=None, envvar="RISK_DB", hidden=False,
+              help="Accepted like every command's --db; extract reads and writes no database.")
+def extract(paths: tuple[str, ...], fmt: str, db: str | None) -> None:
     """Read documents (files, folders, feed URLs, GDELT files) and print the signals they carry.
 
     Writes nothing. Problems with single files or items go to stderr; the rest is still read.
