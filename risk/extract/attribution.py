@@ -14,7 +14,9 @@ Each country mention in the sentence is classified against one trigger occurrenc
   7. a bare subject is affected when passive ("Iran was hit by sanctions") or reflexive
      ("Pakistan closed its airspace"), else only for self-directed triggers with no other
      target ("Niger closes airspace"); an imposing subject is the actor;
-  8. the immediate object after the trigger ("deported Venezuelans").
+  8. the immediate object after the trigger ("deported Venezuelans");
+  9. for designations, the entity named between the verb and the label is the target
+     ("designated the Venezuelan cartel as a terrorist organisation").
 Coordinated mentions ("Colombia and Brazil", "the US and Canada") share their head's context.
 """
 
@@ -126,6 +128,9 @@ def attribute(
             verdicts.append(None)  # "closed by Washington", "sanctions from Britain"
             if actors is not None:
                 actors.add(m.iso3)
+        elif trig.designee and a_lo < lo and hi < an_lo:
+            verdicts.append((m.iso3, "affected"))  # "listed the Yemeni group as a terrorist entity"
+            blocking = True
         elif prep_ok:
             verdicts.append((m.iso3, _prep_role(pre or "", migration, lex)))
             blocking = blocking or pre == "of" or hi < an_lo

@@ -80,6 +80,7 @@ class Trigger:
     modality: str | None
     chokepoint: bool
     actor_preps: frozenset[str]
+    designee: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def load(path: Path = LEXICON_PATH) -> Lexicon:
             subject=t.get("subject", "self"), subject_role=t.get("subject_role", "affected"),
             premod_actor=frozenset(t.get("premod_actor", [])), measure=bool(t.get("measure")),
             modality=t.get("modality"), chokepoint=bool(t.get("chokepoint")),
-            actor_preps=frozenset(t.get("actor_preps", ["by"])),
+            actor_preps=frozenset(t.get("actor_preps", ["by"])), designee=bool(t.get("designee")),
         ))
         for a in t["anchors"]:
             add(a, ANCHOR, n)

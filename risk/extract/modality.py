@@ -56,7 +56,9 @@ def judge(
     if lifted:
         if negated:  # "sanctions were not lifted": the measure stands
             return ("hedged", w["hedged"]) if hedged else ("asserted", w["asserted"])
-        return "lifted", w["lifted"] * (w["hedged"] if hedged else 1.0)
+        if hedged:  # a lifting only demanded, proposed or possible: the measure is still in force
+            return "hedged", w["hedged"] * w["pending_lift"]
+        return "lifted", w["lifted"]
     if negated:
         return "negated", w["negated"]
     if hedged:
