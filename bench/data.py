@@ -32,6 +32,10 @@ from bench import cache_dir, realdata_dir
 
 PAGES_PORTFOLIO = "bench-10k"
 DAYS = 365
+MAPPED_EVERY = 33
+"""One replicated GDELT row in this many carries a mapped CAMEO code (about 3%)."""
+MAPPED_CODES = ("163", "191", "0233", "1312", "174", "085", "1381", "0872")
+"""Codes mapped in data/gdelt_map.toml: sanctions, blockade, humanitarian aid appeals, ..."""
 
 
 class MissingData(RuntimeError):
@@ -77,8 +81,14 @@ class Inputs:
 
     # -- GDELT ------------------------------------------------------------------------
     def gdelt_file(self, rows: int = 1_000_000) -> Path:
-        """The 100-row events sample replicated to `rows` rows (unique ids, a year of dates)."""
-        out = self.root / "gdelt" / f"bench_{rows}_{self.today:%Y%m%d}.export.CSV"
+        """The 100-row events sample replicated to `rows` rows (unique ids, a year of dates).
+
+        The sample carries none of the CAMEO codes mapped to an indicator, so one replicated row in
+        MAPPED_EVERY gets one of the mapped codes (sanctions, blockade, refugees, ...) instead of
+        its own: about the share such events have in a real day of GDELT, so the benchmark
+        stores signals and times the whole path, not only the skipping.
+        """
+        out = self.root / "gdelt" / f"bench_{rows}_{self.today:%Y%m%d}_mapped.export.CSV"
         if out.exists():
             return out
         src = self._real("gdelt/spark-gdelt_events.csv")
@@ -89,6 +99,12 @@ class Inputs:
             if len(f) != 61:
                 raise MissingData(f"{src}: expected 61 tab-separated columns, found {len(f)}")
             parts.append(("\t".join(f[1:59]), f[59][8:] or "000000", f[60]))
+        mapped = []
+        for k, (mid, hms, url) in enumerate(parts):
+            f = mid.split("\t")  # f[25:28] = EventCode, EventBaseCode, EventRootCode
+            code = MAPPED_CODES[k % len(MAPPED_CODES)]
+            f[25], f[26], f[27] = code, code[:3], code[:2]
+            mapped.append(("\t".join(f), hms, url))
         days = [(self.today - timedelta(days=d)).strftime("%Y%m%d") for d in range(DAYS)]
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_suffix(".part")
@@ -97,7 +113,8 @@ class Inputs:
             for k in range((rows + n - 1) // n):
                 day = days[k % DAYS]
                 base = 600_000_000 + k * n
-                chunk = [f"{base + i}\t{mid}\t{day}{hms}\t{url}\n" for i, (mid, hms, url) in enumerate(parts)]
+                chunk = [f"{base + i}\t{mid}\t{day}{hms}\t{url}\n" for i, (mid, hms, url) in
+                         enumerate(mapped[j] if (base + j) % MAPPED_EVERY == 0 else parts[j] for j in range(n))]
                 fh.write("".join(chunk[: rows - k * n]))
         tmp.replace(out)
         return out
