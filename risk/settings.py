@@ -36,10 +36,14 @@ class ScoringSettings(_Section):
     saturation: float = Field(
         default=2.0, gt=0, description="Story weight at which news reaches 63% of news_scale"
     )
-    spillover_factor: float = Field(default=0.35, ge=0, le=1)
-    spillover_indicators: list[str] = ["migration_pressure", "trade_disruption"]
+    spillover_factor: float = Field(
+        default=0.35, ge=0, le=1, description="Share of the worst neighbour's news points a country receives"
+    )
+    spillover_indicators: list[str] = Field(
+        default=["migration_pressure", "trade_disruption"], description="Indicators that spill over to neighbours"
+    )
     horizon_days: int = Field(default=120, ge=1, description="Signals older than this add nothing")
-    history_days: int = Field(default=365, ge=1)
+    history_days: int = Field(default=365, ge=1, description="Days of daily scores kept in the store")
     weights: dict[str, float] = {
         "migration_pressure": 1.0,
         "airspace_disruption": 1.0,
@@ -57,33 +61,35 @@ class ScoringSettings(_Section):
 
 
 class FeedSettings(_Section):
-    urls: list[str] = []
-    timeout_seconds: float = Field(default=20.0, gt=0)
-    user_agent: str = "regional-risk/0.1 (+feed reader)"
+    urls: list[str] = Field(default=[], description="RSS/Atom feeds that `risk ingest --feeds` and the scheduler read")
+    timeout_seconds: float = Field(default=20.0, gt=0, description="Per-request timeout for feeds")
+    user_agent: str = Field(default="regional-risk/0.1 (+feed reader)", description="User-Agent sent to feeds")
 
 
 class ScheduleSettings(_Section):
-    ingest_every_minutes: int = Field(default=60, ge=1)
-    snapshot_cron: str = "0 7 * * 1"
-    snapshot_portfolio: str | None = None
-    timezone: str = "UTC"
-    deliver_folder: Path | None = None
-    email_to: list[str] = []
-    email_from: str = "risk@localhost"
-    smtp_host: str | None = None
-    smtp_port: int = 25
-    smtp_user: str | None = None
-    smtp_password: str | None = None
-    smtp_starttls: bool = False
+    ingest_every_minutes: int = Field(default=60, ge=1, description="How often the scheduler reads the feeds")
+    snapshot_cron: str = Field(default="0 7 * * 1", description="When the scheduler writes a snapshot (cron)")
+    snapshot_portfolio: str | None = Field(default=None, description="Portfolio included in scheduled snapshots")
+    timezone: str = Field(default="UTC", description="Time zone the cron expression is read in")
+    deliver_folder: Path | None = Field(default=None, description="Copy each scheduled snapshot here")
+    email_to: list[str] = Field(default=[], description="E-mail each scheduled snapshot to these addresses")
+    email_from: str = Field(default="risk@localhost", description="Sender of snapshot e-mails")
+    smtp_host: str | None = Field(default=None, description="SMTP server for snapshot e-mails")
+    smtp_port: int = Field(default=25, description="SMTP port")
+    smtp_user: str | None = Field(default=None, description="SMTP user (optional)")
+    smtp_password: str | None = Field(
+        default=None, description="SMTP password: prefer RISK_SCHEDULE__SMTP_PASSWORD"
+    )
+    smtp_starttls: bool = Field(default=False, description="Use STARTTLS")
 
 
 class SnapshotSettings(_Section):
-    folder: Path = DATA_DIR / "snapshots"
+    folder: Path = Field(default=DATA_DIR / "snapshots", description="Where PDF snapshots are written")
 
 
 class UploadSettings(_Section):
-    max_upload_mb: int = Field(default=200, ge=1)
-    max_rows: int = Field(default=2_000_000, ge=1)
+    max_upload_mb: int = Field(default=200, ge=1, description="Largest supplier file accepted")
+    max_rows: int = Field(default=2_000_000, ge=1, description="Most supplier rows read from one file")
 
 
 class ContingencySettings(_Section):
@@ -111,7 +117,7 @@ class Settings(BaseSettings):
         toml_file=None,
     )
 
-    db: Path = DEFAULT_DB
+    db: Path = Field(default=DEFAULT_DB, description="The DuckDB file (also --db, RISK_DB)")
     scoring: ScoringSettings = ScoringSettings()
     feeds: FeedSettings = FeedSettings()
     schedule: ScheduleSettings = ScheduleSettings()
