@@ -218,6 +218,8 @@ class Resolver:
         if not text:
             return None
         k = _key(text)
+        if k.isdigit() and not text.strip().isdigit():
+            return None  # "=1+2" folds to "12": a numeric code must be written as digits alone
         found = self._index.get(k)
         if found is None and k.startswith("the"):
             found = self._index.get(k[3:])

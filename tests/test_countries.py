@@ -201,3 +201,10 @@ def test_bundled_file_is_what_the_build_script_makes(realdata: Path) -> None:
     spec.loader.exec_module(module)
     built = module.build(realdata, REPO / "data" / "country_aliases.toml")
     assert built == json.loads(DATA_FILE.read_text(encoding="utf-8"))
+
+
+def test_numeric_codes_only_when_written_as_digits() -> None:
+    r = get_resolver()
+    assert r.resolve("862") == "VEN"
+    assert r.resolve("=1+2") is None  # a spreadsheet formula is not Algeria's code 012
+    assert r.resolve("1-2") is None
