@@ -93,8 +93,6 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 def sniff(path: Path, head: bytes) -> str:
     """The kind of a file: by name first, then by its first bytes."""
-    from risk.gdelt import sniff_gdelt  # local: gdelt imports duckdb, not needed for articles
-
     name = path.name.lower()
     if name.endswith((".export.csv", ".export.csv.zip", ".mentions.csv")) or ".export." in name:
         return "gdelt_events"
@@ -107,9 +105,14 @@ def sniff(path: Path, head: bytes) -> str:
         return "html"
     if ext in FEED_EXT:
         return "feed"
-    gd = sniff_gdelt(head)
-    if gd:
-        return f"gdelt_{gd}"
+    # A GDELT first line has 10+ tab-separated fields; checking that first spares an article
+    # the import of risk.gdelt (duckdb), which costs more than reading hundreds of articles.
+    if head.split(b"\n", 1)[0].count(b"\t") >= 9:
+        from risk.gdelt import sniff_gdelt
+
+        gd = sniff_gdelt(head)
+        if gd:
+            return f"gdelt_{gd}"
     lead = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if lead.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf")):
         return "feed"
@@ -127,12 +130,18 @@ def sniff(path: Path, head: bytes) -> str:
 def read_file(path: Path, *, max_bytes: int = MAX_BYTES) -> Iterator[Any]:
     """Everything one file holds; errors are yielded, never raised."""
     where = str(path)
+    raw: bytes | None = None
+    kind = ""
     try:
-        size = path.stat().st_size
-        with path.open("rb") as fh:
+        with path.open("rb") as fh:  # one open per file: the head decides, the rest follows
+            size = os.fstat(fh.fileno()).st_size
             head = fh.read(8192)
             if b"\t" in head and b"\n" not in head:  # a long tab-separated line: GDELT GKG?
                 head += fh.read(1 << 20)
+            if size:
+                kind = sniff(path, head)
+                if kind != "table" and not kind.startswith("gdelt_") and size <= max_bytes:
+                    raw = head + fh.read()
     except OSError as e:
         yield IngestError(f"cannot read the file: {e.strerror or e}", where=where,
                           hint="check that it exists and is readable")
@@ -140,7 +149,6 @@ def read_file(path: Path, *, max_bytes: int = MAX_BYTES) -> Iterator[Any]:
     if size == 0:
         yield IngestError("the file is empty", where=where, hint="remove it or fill it in")
         return
-    kind = sniff(path, head)
     if kind == "table":
         yield IngestError("a CSV/TSV file that is not a GDELT 2.0 Events or GKG 2.1 file", where=where,
                           hint="news goes in as .txt/.md/.html articles, .json/.jsonl items, feeds, "
@@ -149,12 +157,11 @@ def read_file(path: Path, *, max_bytes: int = MAX_BYTES) -> Iterator[Any]:
     if kind.startswith("gdelt_"):
         yield GdeltFile(path, kind.removeprefix("gdelt_"))
         return
-    if size > max_bytes:
+    if raw is None:
         yield IngestError(
             f"the file is {size / 1e6:.0f} MB, over the {max_bytes / 1e6:.0f} MB limit", where=where,
             hint="split it into smaller files (a JSONL stream splits cleanly by lines)")
         return
-    raw = path.read_bytes()
     if kind == "feed":
         from risk.feeds import parse_feed  # feeds parse bytes, whatever transport fetched them
 

@@ -20,19 +20,22 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-
-from risk import dedup, gdelt
 from risk.documents import FeedUrl, GdeltFile, iter_sources
 from risk.errors import IngestError, RiskError
-from risk.feeds import FeedResult, FeedState, fetch_feed, make_client
 from risk.models import Document, Signal
-from risk.settings import Settings
-from risk.store import Store
-from risk.store import documents as dsql
-from risk.store import runs as rsql
+
+if TYPE_CHECKING:
+    import httpx
+
+    from risk.feeds import FeedResult
+    from risk.settings import Settings
+    from risk.store import Store
+
+# Heavy modules are imported where they are used: `risk extract` over plain articles needs
+# neither duckdb (risk.store, risk.gdelt), nor datasketch/numpy (risk.dedup), nor httpx and
+# feedparser (risk.feeds); importing them all costs more than extracting a thousand articles.
 
 Progress = Callable[[str], None]
 PROGRESS_EVERY = 500
@@ -88,6 +91,10 @@ class _Run:
                           f"{self.s.signals} signals, {len(self.s.errors)} errors")
 
     def flush(self, feed: FeedResult | None = None) -> None:
+        from risk import dedup
+        from risk.store import documents as dsql
+        from risk.store import runs as rsql
+
         docs, self.batch = self.batch, []
         unique: dict[str, Document] = {}
         for d in docs:
@@ -140,6 +147,9 @@ class _Run:
                                      last_modified=feed.state.last_modified, status=feed.status)
 
     def gdelt_file(self, item: GdeltFile) -> None:
+        from risk import gdelt
+        from risk.store import documents as dsql
+
         self.flush()
         with self.store.transaction() as con:
             result = gdelt.prepare(con, item.path, item.kind)
@@ -157,6 +167,9 @@ class _Run:
                 self.progress(line)
 
     def feed(self, url: str, client: httpx.Client) -> None:
+        from risk.feeds import FeedState, fetch_feed
+        from risk.store import runs as rsql
+
         self.flush()
         with self.store.read() as con:
             etag, modified = rsql.feed_states(con, [url]).get(url, (None, None))
@@ -177,6 +190,9 @@ def ingest(
     recompute_scores: bool = True, batch_size: int = 500, today: date | None = None,
 ) -> IngestSummary:
     """Read every source, store what is new, recompute scores. See the module docstring."""
+    from risk.feeds import make_client
+    from risk.store import runs as rsql
+
     t0 = time.perf_counter()
     srcs = [str(s) for s in sources] + (list(settings.feeds.urls) if feeds else [])
     summary = IngestSummary()
@@ -254,6 +270,8 @@ def extract_sources(sources: Sequence[str | Path], *, client: httpx.Client | Non
             elif isinstance(item, RiskError):
                 out.errors.append(item.message)
             elif isinstance(item, GdeltFile):
+                from risk import gdelt
+
                 sigs, result = gdelt.extract_file(item.path, item.kind)
                 out.documents += result.rows
                 out.signals.extend(sigs)
@@ -261,6 +279,8 @@ def extract_sources(sources: Sequence[str | Path], *, client: httpx.Client | Non
                 if result.counts:
                     out.gdelt.append(gdelt.describe(result))
             elif isinstance(item, FeedUrl):
+                from risk.feeds import fetch_feed, make_client
+
                 own = own or (client is None and make_client(timeout=timeout)) or None
                 res = fetch_feed(item.url, client or own)  # type: ignore[arg-type]
                 out.errors.extend(e.message for e in res.errors)

@@ -8,14 +8,29 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from risk.errors import RiskError
-from risk.exports import safe_cell
-from risk.settings import Settings, load_settings
-from risk.store import Store
+
+if TYPE_CHECKING:
+    from risk.settings import Settings
+    from risk.store import Store
+
+# Start-up time matters (`risk extract` is timed as a whole command, `risk --help` should be
+# instant): command modules import only click, this module and risk.errors at top level.
+# pydantic-settings (risk.settings), duckdb (risk.store) and pandas (risk.exports) are
+# imported by the functions that use them.
+
+
+def __getattr__(name: str) -> Any:
+    """`risk.cli.common.safe_cell` stays importable without importing pandas up front."""
+    if name == "safe_cell":
+        from risk.exports import safe_cell
+
+        return safe_cell
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class RiskGroup(click.Group):
@@ -59,6 +74,9 @@ def format_option(*choices: str, default: str = "table") -> Callable[..., Any]:
 
 def open_store(db: Path | None) -> tuple[Settings, Store]:
     """Settings and a migrated store for a command."""
+    from risk.settings import load_settings
+    from risk.store import Store
+
     settings = load_settings(db=db)
     store = Store(settings.db)
     store.ensure()
@@ -66,6 +84,8 @@ def open_store(db: Path | None) -> tuple[Settings, Store]:
 
 
 def write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str], out: io.TextIOBase | None = None) -> None:
+    from risk.exports import safe_cell
+
     stream = out or sys.stdout
     writer = csv.DictWriter(stream, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()

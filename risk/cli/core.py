@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 
-from risk import bootstrap
 from risk.cli import main
 from risk.cli.common import db_option, echo_json, echo_table, format_option, open_store
-from risk.settings import PROJECT_ROOT, load_settings
-from risk.store import Store
+
+# risk.bootstrap (pandas), risk.store (duckdb) and risk.settings (pydantic-settings) are imported
+# inside the commands: every `risk` command imports this module, and start-up time counts.
 
 
 @main.command()
@@ -22,6 +22,10 @@ from risk.store import Store
 @format_option("table", "json")
 def init(db: Path | None, seed: bool, fmt: str) -> None:
     """Create or migrate the database and load reference data and baselines (idempotent)."""
+    from risk import bootstrap
+    from risk.settings import load_settings
+    from risk.store import Store
+
     settings = load_settings(db=db)
     store = Store(settings.db)
     report = bootstrap.initialise(store, settings, seed=seed)
@@ -40,6 +44,8 @@ def init(db: Path | None, seed: bool, fmt: str) -> None:
 @format_option("table", "json")
 def status(db: Path | None, fmt: str) -> None:
     """What the database holds and how fresh it is."""
+    from risk import bootstrap
+
     _, store = open_store(db)
     info = bootstrap.status(store)
     if fmt == "json":
@@ -54,6 +60,8 @@ def status(db: Path | None, fmt: str) -> None:
 @click.option("--address", default="0.0.0.0", show_default=True, help="Address to bind.")
 def serve(db: Path | None, port: int, address: str) -> None:
     """Serve the dashboard (Streamlit) on http://localhost:PORT."""
+    from risk.settings import PROJECT_ROOT
+
     settings, store = open_store(db)
     env = dict(os.environ, RISK_DB=str(store.path))
     cmd = [

@@ -43,6 +43,11 @@ class TermSet:
             else:
                 self.exact.add(term)
         self._prefix_tuple = tuple(self.prefixes)
+        # Phrases by first word, in list order: `at` runs for every token of every candidate
+        # sentence, and only phrases starting with that token can match there.
+        self._by_first: dict[str, list[tuple[tuple[str, ...], bool]]] = {}
+        for words, star in self.phrases:
+            self._by_first.setdefault(words[0], []).append((words, star))
 
     def word(self, tok: str) -> bool:
         """Does one token match a single-word term?"""
@@ -50,9 +55,10 @@ class TermSet:
 
     def at(self, toks: list[str], i: int) -> int:
         """Length in tokens of a term starting at toks[i] (0 when none)."""
-        if self.word(toks[i]):
+        tok = toks[i]
+        if tok in self.exact or (self._prefix_tuple and tok.startswith(self._prefix_tuple)):
             return 1
-        for words, star in self.phrases:
+        for words, star in self._by_first.get(tok, ()):
             n = len(words)
             if i + n <= len(toks) and toks[i : i + n - 1] == list(words[:-1]):
                 last = toks[i + n - 1]
