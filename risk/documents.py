@@ -7,9 +7,10 @@
     GdeltFile    a GDELT Events/GKG file, read set-based by risk.gdelt (never row by row here)
     FeedUrl      an http(s) feed, fetched by risk.feeds with the caller's httpx.Client
 
-Dates: `published` comes from the item (feed dates, ISO 8601, RFC 822). A file's mtime says
-when it was saved, not when the news happened, so an undated document gets `published=None`
-and the pipeline files its signals under the ingest date.
+Dates: `published` comes from the item (feed dates, ISO 8601, RFC 822); an undated article is
+dated from its path or URL and the dates it cites (`risk.dating`). A file's mtime says when it
+was saved, not when the news happened, so a document with no date anywhere gets
+`published=None` and the pipeline files its signals under the ingest date.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 from risk.dedup import document_id
 from risk.errors import IngestError
 from risk.models import Document
+from risk.dating import infer_published
 from risk.sourcetext import decode_bytes, html_to_text, parse_date, strip_chrome
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -193,7 +195,7 @@ def _read_article(text: str, where: str) -> Iterator[Any]:
                           where=where, hint="check that the file holds an article")
         return
     title, rest = body[0].strip(), "\n\n".join(ln.strip() for ln in body[1:])
-    yield make_document(source=where, title=title, text=rest)
+    yield make_document(source=where, title=title, text=rest, published=infer_published(where, rest))
 
 
 def _read_html(html: str, where: str) -> Iterator[Any]:
@@ -209,8 +211,10 @@ def _read_html(html: str, where: str) -> Iterator[Any]:
     lines = strip_chrome(text.splitlines())
     if not title and lines:
         title, lines = lines[0], lines[1:]
-    yield make_document(source=where, title=title, text="\n\n".join(lines),
-                        url=getattr(result, "url", None), published=getattr(result, "date", None))
+    body = "\n\n".join(lines)
+    url = getattr(result, "url", None)
+    published = getattr(result, "date", None) or infer_published(url or where, body)
+    yield make_document(source=where, title=title, text=body, url=url, published=published)
 
 
 def _items(data: Any) -> list[Any] | None:
@@ -266,5 +270,7 @@ def _item_document(obj: Any, where: str, pos: str) -> Document | IngestError:
                            hint=f"give 'title' and one of {', '.join(BODY_KEYS)}")
     link = next((obj[k] for k in ("link", "url") if isinstance(obj.get(k), str)), None)
     published = next((obj[k] for k in DATE_KEYS if obj.get(k)), None)
+    if published is None and link:
+        published = infer_published(link, "")  # a news URL usually carries its date
     return make_document(source=where, item=link or pos, url=link, title=title, text=body,
                          published=published, kind="feed_item")

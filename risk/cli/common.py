@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import csv
 import io
 import json
@@ -113,3 +115,17 @@ def echo_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
     click.echo("  ".join("-" * w for w in widths))
     for row in cells:
         click.echo("  ".join(v[:w].ljust(w) for v, w in zip(row, widths)))
+
+
+def parse_day(value: str | None, *, option: str = "--as-of") -> date | None:
+    """YYYY-MM-DD, or an InputError that shows the expected form."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as e:
+        from risk.errors import InputError
+
+        raise InputError(
+            f"{option} '{value}' is not a date", hint="write it as YYYY-MM-DD, e.g. 2025-11-25"
+        ) from e

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from risk.cli import main
-from risk.cli.common import db_option, echo_json, echo_table, format_option, open_store
+from risk.cli.common import parse_day, db_option, echo_json, echo_table, format_option, open_store
 from risk.errors import InputError
 
 SIGNAL_COLUMNS = ("document", "country", "indicator", "weight", "role", "modality", "trigger", "sentence")
@@ -57,9 +57,12 @@ def extract(paths: tuple[str, ...], fmt: str, db: str | None) -> None:
 @click.option("--feeds", "use_feeds", is_flag=True, help="Also fetch the feeds in risk.toml [feeds] urls.")
 @click.option("--no-scores", is_flag=True, help="Store documents and signals; skip the score recompute.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
+              help="The ingest day (default: today, UTC): undated documents are filed under it "
+                   "and scores are recomputed up to it.")
 @db_option
 @format_option("table", "json", default="table")
-def ingest(sources: tuple[str, ...], use_feeds: bool, no_scores: bool, quiet: bool,
+def ingest(sources: tuple[str, ...], use_feeds: bool, no_scores: bool, quiet: bool, as_of: str | None,
            db: Path | None, fmt: str) -> None:
     """Read documents, store the new ones (duplicates skipped) and their signals, recompute scores.
 
@@ -75,7 +78,7 @@ def ingest(sources: tuple[str, ...], use_feeds: bool, no_scores: bool, quiet: bo
         click.echo("warning: --feeds given but risk.toml has no [feeds] urls", err=True)
     progress = None if quiet else (lambda msg: click.echo(msg, err=True))
     summary = run_ingest(store, settings, sources, feeds=use_feeds, progress=progress,
-                         recompute_scores=not no_scores)
+                         recompute_scores=not no_scores, today=parse_day(as_of))
     for msg in summary.errors:
         click.echo(f"error: {msg}", err=True)
     if fmt == "json":

@@ -10,20 +10,8 @@ import click
 
 from risk import INDICATORS
 from risk.cli import main
-from risk.cli.common import db_option, echo_json, echo_table, format_option, open_store, write_csv
+from risk.cli.common import db_option, echo_json, echo_table, format_option, open_store, parse_day, write_csv
 from risk.errors import InputError
-
-
-def parse_day(value: str | None, *, option: str = "--as-of") -> date | None:
-    """YYYY-MM-DD, or an InputError that shows the expected form."""
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as e:
-        raise InputError(
-            f"{option} '{value}' is not a date", hint="write it as YYYY-MM-DD, e.g. 2025-11-25"
-        ) from e
 
 
 def _round(v: Any) -> Any:
