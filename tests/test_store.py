@@ -74,3 +74,41 @@ def test_gives_up_with_a_clear_message(store: Store) -> None:
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_busy_reader_process_does_not_starve_a_writer(store: Store) -> None:
+    """Turns are fair: a process reading back to back still lets another process write."""
+    reader = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(
+            f"""
+            import time
+            from risk.store import Store
+            s = Store({str(store.path)!r}); s._migrated = True
+            end = time.monotonic() + 6
+            print("reading", flush=True)
+            while time.monotonic() < end:
+                with s.read() as con:
+                    con.execute("SELECT count(*) FROM meta").fetchall()
+                    time.sleep(0.02)
+            """
+        )],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert reader.stdout is not None and reader.stdout.readline().strip() == "reading"
+        writer = Store(store.path, retry_seconds=5)  # would raise StoreBusyError if starved
+        writer._migrated = True
+        for i in range(15):
+            with writer.transaction() as con:
+                con.execute("INSERT INTO meta VALUES (?, 'x')", [f"k{i}"])
+    finally:
+        reader.wait(timeout=30)
+    with store.read() as con:
+        assert con.execute("SELECT count(*) FROM meta").fetchall()[0][0] == 15
+
+
+def test_connections_nest_within_one_process(store: Store) -> None:
+    with store.read() as outer:
+        with store.transaction() as inner:  # shares this process's turn: no self-deadlock
+            inner.execute("INSERT INTO meta VALUES ('nested', 'ok')")
+        assert outer.execute("SELECT value FROM meta WHERE key = 'nested'").fetchall() == [("ok",)]

@@ -77,10 +77,10 @@ def format_option(*choices: str, default: str = "table") -> Callable[..., Any]:
 def open_store(db: Path | None) -> tuple[Settings, Store]:
     """Settings and a migrated store for a command."""
     from risk.settings import load_settings
-    from risk.store import Store
+    from risk.store import BATCH_RETRY_SECONDS, Store
 
     settings = load_settings(db=db)
-    store = Store(settings.db)
+    store = Store(settings.db, retry_seconds=BATCH_RETRY_SECONDS)
     store.ensure()
     return settings, store
 

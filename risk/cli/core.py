@@ -24,10 +24,10 @@ def init(db: Path | None, seed: bool, fmt: str) -> None:
     """Create or migrate the database and load reference data and baselines (idempotent)."""
     from risk import bootstrap
     from risk.settings import load_settings
-    from risk.store import Store
+    from risk.store import BATCH_RETRY_SECONDS, Store
 
     settings = load_settings(db=db)
-    store = Store(settings.db)
+    store = Store(settings.db, retry_seconds=BATCH_RETRY_SECONDS)
     report = bootstrap.initialise(store, settings, seed=seed)
     if fmt == "json":
         echo_json(report.as_dict())

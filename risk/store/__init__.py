@@ -1,9 +1,9 @@
 """The store: the only place with SQL.
 
 DuckDB locks a database file per process (a read-write holder locks out every other
-process). So every operation opens a short-lived connection, retries on the lock error
-with bounded back-off, and closes it again; the dashboard and jobs in other processes
-share the file by taking turns.
+process). So every operation takes a fair turn on the file (`risk.store.turns`), opens a
+short-lived connection (retrying briefly on DuckDB's own lock error, for programs that do not
+take turns), and closes it again; the dashboard and jobs in other processes share the file.
 
 Area modules (`documents`, `scores`, `suppliers`, `snapshots`, `runs`) hold the SQL of
 their noun as small named functions taking a connection and `?` parameters.
@@ -21,6 +21,10 @@ import duckdb
 
 from risk.errors import StoreBusyError, StoreError
 from risk.store.schema import MIGRATIONS
+from risk.store.turns import Turn
+
+BATCH_RETRY_SECONDS = 300.0
+"""How long command-line jobs wait for their turn (the dashboard waits 30 s, then says so)."""
 
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "database is locked")
 
@@ -38,16 +42,17 @@ class Store:
         self._migrated = False
 
     # -- connections --------------------------------------------------------------
-    def _open(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
-        deadline = time.monotonic() + self.retry_seconds
-        delay = 0.01
+    def _open(self, *, read_only: bool, deadline: float) -> duckdb.DuckDBPyConnection:
+        delay = 0.005
         while True:
             try:
                 if read_only and not self.path.exists():
                     read_only = False
                 if not read_only:
                     self.path.parent.mkdir(parents=True, exist_ok=True)
-                return duckdb.connect(str(self.path), read_only=read_only)
+                con = duckdb.connect(str(self.path), read_only=read_only)
+                con.execute("SET enable_progress_bar = false")
+                return con
             except duckdb.Error as e:
                 if not _is_lock_error(e):
                     raise StoreError(
@@ -56,13 +61,32 @@ class Store:
                         hint="check the path and permissions, or run 'risk init' on a new file",
                     ) from e
                 if time.monotonic() > deadline:
-                    raise StoreBusyError(
-                        f"the database stayed locked by another process for {self.retry_seconds:.0f} s",
-                        where=str(self.path),
-                        hint="wait for the running ingest or snapshot to finish and try again",
-                    ) from e
+                    raise self._busy() from e
                 time.sleep(delay * (0.5 + random.random()))
-                delay = min(delay * 2, 0.5)
+                delay = min(delay * 2, 0.05)  # another program holds the file: keep polling briskly
+
+    def _busy(self) -> StoreBusyError:
+        return StoreBusyError(
+            f"the database stayed locked by another process for {self.retry_seconds:.0f} s",
+            where=str(self.path),
+            hint="wait for the running ingest or snapshot to finish and try again",
+        )
+
+    @contextlib.contextmanager
+    def _session(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Take this process's turn on the file, open a connection, and give both back."""
+        deadline = time.monotonic() + self.retry_seconds
+        turn = Turn.for_database(self.path)
+        if not turn.acquire(deadline):
+            raise self._busy()
+        try:
+            con = self._open(read_only=read_only, deadline=deadline)
+            try:
+                yield con
+            finally:
+                con.close()
+        finally:
+            turn.release()
 
     @contextlib.contextmanager
     def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -70,11 +94,8 @@ class Store:
         if not self._migrated and not read_only:
             self._migrated = True
             self.migrate()
-        con = self._open(read_only=read_only)
-        try:
+        with self._session(read_only=read_only) as con:
             yield con
-        finally:
-            con.close()
 
     @contextlib.contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -107,8 +128,7 @@ class Store:
         """Apply pending migrations in order, each in its own transaction. Idempotent."""
         self._migrated = True
         applied: list[str] = []
-        con = self._open(read_only=False)
-        try:
+        with self._session() as con:
             con.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations ("
                 " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
@@ -130,8 +150,6 @@ class Store:
                     raise
                 con.execute("COMMIT")
                 applied.append(f"{version:03d}_{name}")
-        finally:
-            con.close()
         return applied
 
     def schema_version(self) -> int:
