@@ -1,8 +1,8 @@
 """Row rules for supplier imports: raw strings -> typed, located, flagged rows, or a reason.
 
 Vectorised over the whole file (pandas) so a million rows stay fast; every row that is
-kept is then validated by pydantic's `Supplier` model (the validator of record), in
-batches through a TypeAdapter. Each reject carries every reason found for its row.
+kept is then validated by pydantic's `Supplier` rules (the validator of record), column by
+column through one TypeAdapter per field (Supplier has no cross-field rules). Each reject carries every reason found for its row.
 
 Flags (kept rows): duplicate_of:LINE, coordinates_disagree:ISO3, country_unrecognised,
 city_ambiguous, coordinates_incomplete, formula_like_name.
@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
@@ -85,7 +86,23 @@ def _text(s: pd.Series | None, n: int, *, squash: bool = False) -> pd.Series:
 
 
 def _floats(text: pd.Series) -> pd.Series:
+    plain = None
+    if isinstance(text.array, pd.arrays.ArrowStringArray):  # plain integers (most spend, criticality): Arrow
+        import pyarrow.compute as pc
+
+        arr = text.array._pa_array  # noqa: SLF001 (pandas exposes no public handle on its Arrow data)
+        hit = pc.match_substring_regex(arr, r"^-?[0-9]{1,15}$")  # exact as int64 and as float64
+        plain = hit.to_numpy(zero_copy_only=False) if hit.null_count == 0 else pc.fill_null(hit, False).to_numpy(
+            zero_copy_only=False)
+        if plain.all():
+            return pd.Series(pc.cast(arr, "int64").to_numpy().astype("float64"), index=text.index)
     values = text.to_numpy(dtype=object, na_value=None)  # the object path of to_numeric is the fast one
+    if plain is not None and plain.any():  # the rest (decimals, blanks, junk) as before
+        out = np.full(len(values), np.nan)
+        out[plain] = pc.cast(pc.filter(arr, pa.array(plain)), "int64").to_numpy()
+        rest = ~plain
+        out[rest] = pd.to_numeric(values[rest], errors="coerce")
+        return pd.Series(out, index=text.index, dtype="float64")
     return pd.Series(pd.to_numeric(values, errors="coerce"), index=text.index, dtype="float64")
 
 
@@ -127,8 +144,22 @@ def _bool(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return val, (key != "") & val.isna()
 
 
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+_ASCII_NON_WORD = bytes(c for c in range(128) if not chr(c).isalnum())
+
+
+def _fold_values(values: pd.Series) -> list[str]:
+    """casefold(), then drop non-word characters and '_'. For an ASCII string (nearly all) that
+    is bytes.lower() and deleting the non-alphanumeric bytes: the same result, 4x faster."""
+    sub = _NON_WORD.sub
+    return [v.encode().lower().translate(None, _ASCII_NON_WORD).decode() if v.isascii() else sub("", v.casefold())
+            for v in values.tolist()]
+
+
 def _fold_key(s: pd.Series) -> pd.Series:
-    return _per_unique(s, lambda u: u.str.casefold().str.replace(r"[\W_]+", "", regex=True))
+    return _per_unique(s, _fold_values)
 
 
 def _dedupe_key(name: pd.Series, country: pd.Series, address: pd.Series | None) -> pd.Series:
@@ -160,8 +191,10 @@ def clean_rows(fields: pd.DataFrame, lines: pd.Series, too_many: pd.Series | Non
     for col, parse in parsers.items():
         if col in fields:
             out[col], bad = parse(fields[col])
-            what = "yes/no" if col == "single_source" else "a number"
-            problems.add(bad, f"{LABELS.get(col, col)} '" + fields[col].str.strip().astype(object) + f"' is not {what}")
+            if bad.any():  # the messages only for the rows that need them
+                what = "yes/no" if col == "single_source" else "a number"
+                raw = fields.loc[bad.fillna(False).astype(bool), col].str.strip().astype(object)
+                problems.add(bad, (f"{LABELS.get(col, col)} '" + raw + f"' is not {what}").reindex(out.index))
         else:
             out[col] = np.nan
     half = out["lat"].isna() != out["lon"].isna()
@@ -183,12 +216,10 @@ def clean_rows(fields: pd.DataFrame, lines: pd.Series, too_many: pd.Series | Non
     _validate(out, ok, fields, problems)
     bad_rows = problems.rows()
     flagged = flags.rows()
-    column = np.empty(n, dtype=object)
-    for i in range(n):
-        column[i] = []
-    for i, value in zip(flagged.index, flagged):
+    column = [[] for _ in range(n)]  # a list of its own per row
+    for i, value in zip(flagged.index.tolist(), flagged.tolist()):
         column[i] = value
-    out["flags"] = column
+    out["flags"] = pd.Series(column, index=out.index, dtype=object)
     rejects = pd.DataFrame({"line": out.loc[bad_rows.index, "line"].to_numpy(),
                             "reason": ["; ".join(r) for r in bad_rows]}, index=bad_rows.index)
     accepted = out.drop(index=bad_rows.index)
@@ -245,36 +276,42 @@ def _unknown_country(value: str, names: list[str]) -> str:
     return f"country {value!r} is not recognised{hint}"
 
 
-def _row_schema() -> TypeAdapter[Any]:
-    """Supplier's own fields and rules (types, bounds, lengths) as a TypedDict: the same checks
-    without building a model instance per row, about 3x faster on a million rows."""
-    spec = {k: NotRequired[Annotated[(f.annotation, *f.metadata)]] if f.metadata else NotRequired[f.annotation]
-            for k, f in Supplier.model_fields.items()}
-    row = TypedDict("SupplierRow", spec)  # type: ignore[operator]
-    return TypeAdapter(list[row], config=ConfigDict(**Supplier.model_config))  # type: ignore[valid-type]
+def _field_adapters() -> dict[str, TypeAdapter[Any]]:
+    """Supplier's own rules (types, bounds, lengths, literals), one list adapter per field.
+    Supplier has no cross-field validators, so checking each column on its own finds the same
+    errors as checking each row, without building a dict (or a model) per row."""
+    config = ConfigDict(**Supplier.model_config)
+    return {k: TypeAdapter(list[Annotated[(f.annotation, *f.metadata)]] if f.metadata  # type: ignore[misc]
+                           else list[f.annotation], config=config)  # type: ignore[name-defined]
+            for k, f in Supplier.model_fields.items() if k in RULED}
 
 
-_ADAPTER = _row_schema()
+_ADAPTERS = _field_adapters()
 
 
 def _validate(out: pd.DataFrame, ok: np.ndarray, fields: pd.DataFrame, problems: _Marks) -> None:
-    """pydantic validates every row we mean to keep against Supplier's rules, in batches."""
+    """pydantic validates every value we mean to keep against Supplier's rules (each column in
+    batches; an empty optional value is valid by definition, so only filled ones are sent)."""
     cols = [c for c in RULED if c in fields or c in ("line", "name", "location_source")]
     todo = out.loc[ok, cols]
-    reasons = pd.Series(None, index=out.index, dtype=object)
-    for start in range(0, len(todo), _BATCH):
-        chunk = todo.iloc[start:start + _BATCH]
-        values = [chunk[c].astype(object).where(chunk[c].notna(), None).tolist() for c in cols]
-        records = [dict(zip(cols, r)) for r in zip(*values)]
-        try:
-            _ADAPTER.validate_python(records)
-        except ValidationError as e:
-            for err in e.errors():
-                pos, fld = err["loc"][0], str(err["loc"][1]) if len(err["loc"]) > 1 else ""
-                i = chunk.index[int(pos)]
-                rawv = fields[fld][i].strip() if fld in fields else records[int(pos)].get(fld)
-                text = f"{LABELS.get(fld, fld)} {rawv!r} {_explain(err)}"
-                reasons[i] = text if pd.isna(reasons[i]) else f"{reasons[i]}; {text}"
+    found: dict[int, list[str]] = {}
+    for fld in cols:
+        column = todo[fld]
+        required = Supplier.model_fields[fld].is_required()
+        if not required:
+            column = column[column.notna()]
+        values = column.astype(object).where(column.notna(), None).tolist()
+        for start in range(0, len(values), _BATCH):
+            try:
+                _ADAPTERS[fld].validate_python(values[start:start + _BATCH])
+            except ValidationError as e:
+                for err in e.errors():
+                    pos = start + int(err["loc"][0])
+                    i = column.index[pos]
+                    rawv = fields[fld][i].strip() if fld in fields else values[pos]
+                    found.setdefault(i, []).append(f"{LABELS.get(fld, fld)} {rawv!r} {_explain(err)}")
+    # rows in file order, each row's messages in field order (as a per-row check reports them)
+    reasons = pd.Series({i: "; ".join(msgs) for i, msgs in sorted(found.items())}, index=out.index, dtype=object)
     problems.add(reasons.notna(), reasons)
 
 

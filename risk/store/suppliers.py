@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -35,15 +36,12 @@ def replace_portfolio(con: duckdb.DuckDBPyConnection, portfolio: str, rows: pd.D
     )
     if len(rows) == 0:
         return
-    frame = rows.loc[:, list(COLUMNS)].copy()
-    frame.insert(0, "portfolio", portfolio)
-    for col in ("criticality", "tier"):
-        frame[col] = frame[col].astype("Int32")
-    table = pa.Table.from_pandas(frame, schema=_ARROW_SCHEMA, preserve_index=False)
+    # column by column (no copy of the frame, no portfolio column repeated n times: it is a parameter)
+    table = pa.table({c: pa.array(rows[c], type=_ARROW_SCHEMA.field(c).type, from_pandas=True) for c in COLUMNS})
     con.register("_new_suppliers", table)
     try:
         con.execute(f"INSERT INTO suppliers ({', '.join(_ARROW_SCHEMA.names)}) "
-                    f"SELECT {', '.join(_ARROW_SCHEMA.names)} FROM _new_suppliers")
+                    f"SELECT ?, {', '.join(COLUMNS)} FROM _new_suppliers", [portfolio])
     finally:
         con.unregister("_new_suppliers")
 
@@ -65,10 +63,25 @@ def portfolio_exists(con: duckdb.DuckDBPyConnection, portfolio: str) -> bool:
 
 
 def load_suppliers(con: duckdb.DuckDBPyConnection, portfolio: str) -> pd.DataFrame:
-    """The stored rows of one portfolio, in file order."""
-    return con.execute(
-        f"SELECT {', '.join(COLUMNS)} FROM suppliers WHERE portfolio = ? ORDER BY line", [portfolio]
+    """The stored rows of one portfolio, in file order. `flags` holds an array per row; most
+    are empty, and converting a million empty lists costs more than the other columns together,
+    so only the non-empty ones are fetched and the rest filled with empty arrays."""
+    rows = con.execute(
+        f"SELECT {', '.join(COLUMNS[:-1])} FROM suppliers WHERE portfolio = ? ORDER BY line", [portfolio]
     ).df()
+    some = con.execute(
+        "SELECT line, flags FROM suppliers WHERE portfolio = ? AND len(flags) > 0 ORDER BY line", [portfolio]
+    ).df()
+    column = np.empty(len(rows), dtype=object)
+    empty = np.empty(0, dtype=object)
+    for i in range(len(rows)):
+        column[i] = empty.copy()
+    if len(some):
+        at = np.searchsorted(rows["line"].to_numpy(), some["line"].to_numpy())
+        for i, value in zip(at.tolist(), some["flags"].tolist()):
+            column[i] = value
+    rows["flags"] = column
+    return rows
 
 
 def delete_portfolio(con: duckdb.DuckDBPyConnection, portfolio: str) -> bool:
