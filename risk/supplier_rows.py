@@ -309,7 +309,7 @@ def _validate(out: pd.DataFrame, ok: np.ndarray, fields: pd.DataFrame, problems:
                     pos = start + int(err["loc"][0])
                     i = column.index[pos]
                     rawv = fields[fld][i].strip() if fld in fields else values[pos]
-                    found.setdefault(i, []).append(f"{LABELS.get(fld, fld)} {rawv!r} {_explain(err)}")
+                    found.setdefault(i, []).append(f"{LABELS.get(fld, fld)} {_shown(rawv)} {_explain(err)}")
     # rows in file order, each row's messages in field order (as a per-row check reports them)
     reasons = pd.Series({i: "; ".join(msgs) for i, msgs in sorted(found.items())}, index=out.index, dtype=object)
     problems.add(reasons.notna(), reasons)
@@ -322,3 +322,8 @@ def _explain(err: Any) -> str:
     if err["type"] == "less_than_equal":
         return f"must be {ctx.get('le')} or less"
     return str(err["msg"]).lower()
+
+
+def _shown(value: str, limit: int = 60) -> str:
+    """A cell as quoted in a reject reason: a 10 MB cell must not become a 10 MB message."""
+    return repr(value) if len(value) <= limit else repr(value[:limit]) + f"... ({len(value):,} characters)"

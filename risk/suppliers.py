@@ -267,6 +267,8 @@ def read_suppliers(source: Path | str | bytes, *, name: str | None = None, max_r
             raise SupplierFileError(f"cannot read the file: {e.strerror}", where=where,
                                     hint="check the path and permissions") from e
     text, encoding = decode(raw, where)
+    if "\r" in text.replace("\r\n", ""):  # classic Mac line ends (CR only): read as lines too
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _looks_binary(text):
         raise SupplierFileError("the file is binary or in an unknown encoding, not CSV text", where=where,
                                 hint="export the supplier list as 'CSV UTF-8' from your spreadsheet")

@@ -32,18 +32,7 @@ GOOD_SUPPLIERS = HERE / "good" / "suppliers_good.csv"
 PORTFOLIO = "corpus"
 
 # Known bugs in other modules, reported to the lead: (case kind, check) -> reason.
-KNOWN_BUGS: dict[tuple[str, str], str] = {
-    ("csv: formulas in cells", "accepted"): "country '=1+2' resolves to DZA (Algeria, ISO numeric 012): "
-                                            "risk/countries.py:Resolver.resolve folds punctuation away "
-                                            "before the numeric-code lookup",
-    ("csv: formulas in cells", "message"): "same bug: '=1+2' is taken for Algeria, so it is not rejected",
-    ("csv: classic Mac line endings (CR only), must load", "crash"):
-        "_csv.Error 'new-line character seen in unquoted field' escapes read_suppliers "
-        "(risk/suppliers.py:_fast_records parses the header with csv.reader([first.rstrip('\\r')]) "
-        "where `first` still holds every CR-separated line)",
-    ("csv: a 10 MB line", "max_output"): "the whole 10 MB value is echoed in the reject reason "
-                                         "(risk/supplier_rows.py:_validate, `rawv!r` not shortened)",
-}
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
 
 # -- generated inputs -----------------------------------------------------------------------
