@@ -7,7 +7,9 @@ run while repeated runs cost one stat call.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -60,47 +62,65 @@ def store() -> tuple[Settings, Store, str]:
 
 
 # -- cached loaders: every argument is part of the key ----------------------------------
+def _holding(loader: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a loader (on a cache miss) with the database held open, so the several loaders of
+    a cold page share one loaded database instead of opening it each (risk/views/batch.py)."""
+
+    @functools.wraps(loader)
+    def run(db: str, *args: Any, **kwargs: Any) -> Any:
+        with views.batch(_open(db)[1]):
+            return loader(db, *args, **kwargs)
+
+    return run
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
+@_holding
 def scores(db: str, version: str) -> pd.DataFrame:
     return views.scores(_open(db)[1])
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+@_holding
 def movers(db: str, version: str, days: int) -> pd.DataFrame:
     return views.movers(_open(db)[1], days, scores(db, version))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+@_holding
 def evidence(db: str, version: str, limit: int, countries: tuple[str, ...] | None = None) -> pd.DataFrame:
     return views.latest_evidence(_open(db)[1], limit=limit, countries=list(countries) if countries else None)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
+@_holding
 def history(db: str, version: str, iso3: str) -> pd.DataFrame:
     return views.history(_open(db)[1], iso3)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
+@_holding
 def explanation(db: str, version: str, iso3: str) -> Any:
     settings, s = _open(db)
     return views.explain(s, iso3, settings)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
+@_holding
 def portfolio_names(db: str, version: str) -> list[str]:
     return views.portfolio_names(_open(db)[1])
 
 
 @st.cache_data(max_entries=32, show_spinner="Computing exposure...")
+@_holding
 def exposure(db: str, version: str, portfolio: str) -> Any:
     return views.exposure(_open(db)[1], portfolio, scores(db, version))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def exposure_table(db: str, version: str, portfolio: str) -> tuple[pd.DataFrame, bytes]:
-    """The table a manager reads and its formula-safe CSV, built once per data version."""
-    table = views.exposure_table(exposure(db, version, portfolio))
-    return table, views.csv_bytes(table)
+def exposure_table(db: str, version: str, portfolio: str) -> pd.DataFrame:
+    """The table a manager reads, built once per data version."""
+    return views.exposure_table(exposure(db, version, portfolio))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -109,6 +129,7 @@ def supplier_points(db: str, version: str, portfolio: str) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=32, show_spinner="Preparing plans...")
+@_holding
 def plans(db: str, version: str, portfolio: str, scenario: tuple[str, str, float, bool] | None) -> Any:
     what_if = views.what_if(*scenario) if scenario else None
     return views.plans(_open(db)[1], portfolio, what_if, scores(db, version))
@@ -120,27 +141,32 @@ def check_suppliers(raw: bytes, filename: str, max_rows: int | None) -> Any:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
+@_holding
 def neighbours(db: str, version: str) -> dict[str, list[str]]:
     return views.neighbours(_open(db)[1])
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
+@_holding
 def snapshots(db: str, version: str) -> pd.DataFrame:
     return views.snapshots(_open(db)[1])
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
+@_holding
 def ingest_runs(db: str, version: str) -> pd.DataFrame:
     return views.ingest_runs(_open(db)[1])
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
+@_holding
 def feeds(db: str, version: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     settings, s = _open(db)
     return views.feeds(s, settings)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
+@_holding
 def status(db: str, version: str) -> dict[str, Any]:
     return views.status(_open(db)[1])
 

@@ -137,7 +137,11 @@ def plans(store: Store, portfolio: str, as_of: date | None = None, what_if: list
     frame = report.suppliers
     high = frame[frame["high_exposure"]].sort_values(["exposure", "line"], ascending=[False, True])
     out: list[Plan] = []
+    nearby: dict[str, list[dict[str, Any]]] = {}  # plans cluster in few countries: one search each
     for _, sup in high.head(c.max_plans).iterrows():
+        iso3 = str(sup["country"])
+        if iso3 not in nearby:
+            nearby[iso3] = alternatives(report.scores, iso3, n=c.alternatives, min_improvement=c.min_improvement)
         dominant = sup["dominant_risk"] if isinstance(sup["dominant_risk"], str) else "default"
         entry = book.get(dominant) or book.get("default") or {"title": "", "actions": []}
         out.append(Plan(
@@ -145,8 +149,7 @@ def plans(store: Store, portfolio: str, as_of: date | None = None, what_if: list
             country_name=None if pd.isna(sup["country_name"]) else str(sup["country_name"]),
             risk=float(sup["risk"]), exposure=float(sup["exposure"]), dominant_risk=dominant,
             category=None if pd.isna(sup["category"]) else str(sup["category"]),
-            alternatives=alternatives(report.scores, str(sup["country"]), n=c.alternatives,
-                                      min_improvement=c.min_improvement),
+            alternatives=[dict(a) for a in nearby[iso3]],
             peers=peers(frame, sup, n=c.alternatives, min_improvement=c.min_improvement),
             playbook={"risk": dominant, "title": entry.get("title", ""),
                       "actions": list(entry.get("actions", []))},

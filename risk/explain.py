@@ -9,6 +9,7 @@ score equals the one `country_scores` reports (same formulas, see METHODOLOGY.md
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel
@@ -89,6 +90,9 @@ class Explanation(BaseModel):
 def _stories(signals: pd.DataFrame, indicator: str, as_of: date, settings: Settings) -> list[StoryPart]:
     sig = signals[signals["indicator"] == indicator]
     docs = document_weights(sig)
+    rows_of: dict[object, list[Any]] = {}  # each story's signal rows, in one pass (not one scan per story)
+    for r in sig.itertuples(index=False):
+        rows_of.setdefault(r.story_id, []).append(r)
     out: list[StoryPart] = []
     for story_id, group in docs.groupby("story_id", sort=True):
         top = group["weight"].max()
@@ -98,12 +102,11 @@ def _stories(signals: pd.DataFrame, indicator: str, as_of: date, settings: Setti
         decay = float(decay_factor(age, settings.scoring))
         if weight == 0 or decay == 0:
             continue
-        rows = sig[sig["story_id"] == story_id]
         evidence = [
             Evidence(sentence=r.sentence, weight=float(r.weight), modality=r.modality,
                      day=pd.Timestamp(r.day).date(), source=_text(r.source), url=_text(r.url),
                      title=_text(r.title))
-            for r in rows.itertuples(index=False)
+            for r in rows_of.get(story_id, [])
         ]
         sources = sorted({e.url or e.source or "" for e in evidence} - {""})
         title = next((e.title for e in evidence if e.title), None)
@@ -135,9 +138,12 @@ def explain(
         countries = sql.countries_frame(con)
         baselines = sql.baselines_frame(con)
         signals = sql.signals_frame(con, until=day, iso3=code)
+        # Spillover into `code` comes from its neighbours' news, which depends on their own
+        # signals only: the grid needs just these countries' signals to give the same numbers.
+        near = list(countries.loc[countries["iso3"] == code, "neighbours"].iloc[0])
         grid = compute_grid(countries=countries, indicators=list(INDICATORS), baselines=baselines,
-                            signals=sql.signals_frame(con, until=day), start=day, end=day,
-                            settings=s.scoring)
+                            signals=sql.signals_frame(con, until=day, countries=[code, *near]),
+                            start=day, end=day, settings=s.scoring)
     names = dict(zip(countries["iso3"], countries["name"]))
     c = grid.iso3.index(code)
     parts: list[IndicatorExplanation] = []

@@ -58,7 +58,9 @@ def story_steps(docs: pd.DataFrame) -> pd.DataFrame:
     cmax, cmin = g.cummax(), g.cummin()
     d["agg"] = np.where(cmax > 0, cmax, cmin)
     per_day = d.groupby(keys + ["day"], as_index=False, sort=False)["agg"].last()
-    per_day["first"] = per_day.groupby(keys, sort=False)["day"].transform("min")
+    # `d` is sorted by key then day and the groupby keeps that order, so each story's first
+    # row holds its earliest day: "first" is "min" without a Python loop over date objects.
+    per_day["first"] = per_day.groupby(keys, sort=False)["day"].transform("first")
     per_day["step"] = per_day.groupby(keys, sort=False)["agg"].diff().fillna(per_day["agg"])
     per_day = per_day.rename(columns={"agg": "weight"})
     return per_day[cols]

@@ -67,16 +67,29 @@ def _ensure_countries(con) -> None:  # type: ignore[no-untyped-def]
 def _fingerprint(con, settings: Settings) -> str:  # type: ignore[no-untyped-def]
     """What the stored scores depend on, other than the signals themselves."""
     sc = settings.scoring
-    parts = {
-        "method": METHOD_VERSION,
-        "scoring": sc.model_dump(
-            mode="json", include={"half_life_days", "news_scale", "saturation", "spillover_factor",
-                                  "spillover_indicators", "horizon_days", "history_days"}
-        ),
-        "baselines": sql.baselines_frame(con).astype(str).to_csv(index=False),
-        "countries": sql.countries_frame(con)[["iso3", "neighbours"]].astype(str).to_csv(index=False),
-    }
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+    scoring = json.dumps(sc.model_dump(
+        mode="json", include={"half_life_days", "news_scale", "saturation", "spillover_factor",
+                              "spillover_indicators", "horizon_days", "history_days"}
+    ), sort_keys=True)
+    # Every dashboard read checks the fingerprint, and loading and rendering the tables as
+    # text is most of its cost: remember it per digest of their content (one small query).
+    key = (scoring, *sql.reference_digest(con))
+    found = _FP_MEMO.get(key)
+    if found is None:
+        parts = {
+            "method": METHOD_VERSION,
+            "scoring": json.loads(scoring),
+            "baselines": sql.baselines_frame(con).astype(str).to_csv(index=False),
+            "countries": sql.countries_frame(con)[["iso3", "neighbours"]].astype(str).to_csv(index=False),
+        }
+        found = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+        if len(_FP_MEMO) > 16:
+            _FP_MEMO.clear()
+        _FP_MEMO[key] = found
+    return found
+
+
+_FP_MEMO: dict[tuple[str, str, str], str] = {}
 
 
 def _grid(con, settings: Settings, start: date, end: date):  # type: ignore[no-untyped-def]
@@ -132,26 +145,27 @@ def recompute(
     return RecomputeResult(first if first <= end else None, end, rows, full, time.perf_counter() - t0)
 
 
-def _indicator_rows(store: Store, settings: Settings, start: date, end: date) -> pd.DataFrame:
-    """Long indicator rows for [start, end]: stored when complete and current, else computed."""
-    with store.read() as con:
-        _ensure_countries(con)
-        n_countries = sql.count_countries(con)
-        if sql.get_meta(con, _FP_KEY) == _fingerprint(con, settings):
-            stored = sql.scores_between(con, start, end, version=METHOD_VERSION)
-            expected = ((end - start).days + 1) * n_countries * len(INDICATORS)
-            if len(stored) == expected:
-                stored["day"] = pd.to_datetime(stored["day"]).dt.date
-                return stored
-        grid = _grid(con, settings, start, end)
+def _indicator_rows_con(  # type: ignore[no-untyped-def]
+    con, settings: Settings, start: date, end: date, *, iso3: str | None = None
+) -> pd.DataFrame:
+    """Long indicator rows for [start, end] (one country's when `iso3` is given): stored when
+    complete and current, else computed. Filtering in SQL matters: a year of every country is
+    ~360k rows, one country's ~1.5k. Takes the caller's connection: opening one costs more
+    than these queries."""
+    _ensure_countries(con)
+    if sql.get_meta(con, _FP_KEY) == _fingerprint(con, settings):
+        stored = sql.scores_between(con, start, end, version=METHOD_VERSION, iso3=iso3)
+        n_countries = 1 if iso3 is not None else sql.count_countries(con)
+        expected = ((end - start).days + 1) * n_countries * len(INDICATORS)
+        if len(stored) == expected:
+            stored["day"] = pd.to_datetime(stored["day"]).dt.date
+            return stored
+    grid = _grid(con, settings, start, end)
     frame = grid.long(METHOD_VERSION).drop(columns="method_version")
+    if iso3 is not None:
+        frame = frame[frame["iso3"] == iso3].reset_index(drop=True)
     frame["day"] = pd.to_datetime(frame["day"]).dt.date
     return frame
-
-
-def _with_names(store: Store) -> pd.DataFrame:
-    with store.read() as con:
-        return sql.countries_frame(con)[["iso3", "name", "region", "subregion"]]
 
 
 def _wide(rows: pd.DataFrame, settings: Settings, index: list[str]) -> pd.DataFrame:
@@ -175,8 +189,11 @@ def country_scores(
     """
     s = _settings(settings)
     day = as_of or today or utc_today()
-    wide = _wide(_indicator_rows(store, s, day, day), s, ["iso3"])
-    out = _with_names(store).merge(wide, on="iso3", how="left")
+    with store.read() as con:  # one connection: opening one costs more than both queries
+        rows = _indicator_rows_con(con, s, day, day)
+        names = sql.countries_frame(con)[["iso3", "name", "region", "subregion"]]
+    wide = _wide(rows, s, ["iso3"])
+    out = names.merge(wide, on="iso3", how="left")
     out = out[["iso3", "name", "region", "subregion", "composite", *INDICATORS]]
     return out.sort_values(["composite", "iso3"], ascending=[False, True], ignore_index=True)
 
@@ -188,9 +205,9 @@ def history(
     if end < start:
         raise InputError(f"the history ends ({end}) before it starts ({start})", hint="swap the dates")
     s = _settings(settings)
-    code = require_country(store, iso3)
-    rows = _indicator_rows(store, s, start, end)
-    rows = rows[rows["iso3"] == code]
+    with store.read() as con:
+        code = _require_country_con(con, iso3)
+        rows = _indicator_rows_con(con, s, start, end, iso3=code)
     wide = _wide(rows, s, ["day"])
     return wide[["day", "composite", *INDICATORS]].sort_values("day", ignore_index=True)
 
@@ -227,12 +244,16 @@ def last_scored_day(store: Store) -> date | None:
 
 def require_country(store: Store, iso3: str) -> str:
     """The upper-cased code, or an InputError saying how to find the right one."""
-    code = (iso3 or "").strip().upper()
     with store.read() as con:
-        _ensure_countries(con)
-        if not sql.country_exists(con, code):
-            raise InputError(
-                f"unknown country '{iso3}'",
-                hint="use an ISO 3166-1 alpha-3 code such as VEN or COL ('risk countries' lists them)",
-            )
+        return _require_country_con(con, iso3)
+
+
+def _require_country_con(con, iso3: str) -> str:  # type: ignore[no-untyped-def]
+    code = (iso3 or "").strip().upper()
+    _ensure_countries(con)
+    if not sql.country_exists(con, code):
+        raise InputError(
+            f"unknown country '{iso3}'",
+            hint="use an ISO 3166-1 alpha-3 code such as VEN or COL ('risk countries' lists them)",
+        )
     return code

@@ -84,9 +84,11 @@ def baselines_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 # -- signals -----------------------------------------------------------------------------
 def signals_frame(
-    con: duckdb.DuckDBPyConnection, *, until: date, iso3: str | None = None
+    con: duckdb.DuckDBPyConnection, *, until: date, iso3: str | None = None,
+    countries: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Signals up to `until` with their document's outlet, title, url and publication time.
+    """Signals up to `until` with their document's outlet, title, url and publication time,
+    of one country (`iso3`) or several (`countries`) when given.
 
     One row per signal; scoring groups them into documents and stories itself.
     """
@@ -101,6 +103,9 @@ def signals_frame(
     if iso3 is not None:
         sql += " AND s.country = ?"
         params.append(iso3)
+    if countries is not None:
+        sql += " AND list_contains(?::VARCHAR[], s.country)"
+        params.append(list(countries))
     return con.execute(sql + " ORDER BY s.day, s.story_id, s.document_id", params).df()
 
 
@@ -174,6 +179,19 @@ def scores_between(
 def stored_day_range(con: duckdb.DuckDBPyConnection, *, version: str) -> tuple[date | None, date | None]:
     row = _one(con, "SELECT min(day), max(day) FROM scores WHERE method_version = ?", [version])
     return (row[0], row[1]) if row else (None, None)
+
+
+def reference_digest(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    """md5 of the baselines and of the countries' neighbours, row by row as JSON: a cheap,
+    exact stand-in for their content (scoring remembers its fingerprint per digest)."""
+    row = _one(
+        con,
+        "SELECT (SELECT coalesce(md5(string_agg(to_json(b)::VARCHAR, chr(10) ORDER BY iso3, indicator)), '')"
+        "        FROM baselines b),"
+        " (SELECT coalesce(md5(string_agg(to_json(struct_pack(iso3 := iso3, neighbours := neighbours))::VARCHAR,"
+        "        chr(10) ORDER BY iso3)), '') FROM countries)",
+    )
+    return (str(row[0]), str(row[1])) if row else ("", "")
 
 
 # -- meta --------------------------------------------------------------------------------

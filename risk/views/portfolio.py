@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from risk import INDICATORS
@@ -35,7 +36,22 @@ def exposure(store: Store, portfolio: str, scores_frame: pd.DataFrame | None = N
     """Each supplier's exposure; pass the day's scores when the caller already has them."""
     from risk.exposure import exposure as _exposure
 
-    return _exposure(store, portfolio, scores=scores_frame)
+    return _cheap_to_cache(_exposure(store, portfolio, scores=scores_frame))
+
+
+def _cheap_to_cache(report: Any) -> Any:
+    """The report with each supplier's flags as a tuple instead of a NumPy array.
+
+    The pages cache reports with st.cache_data, which pickles them on every cold run and
+    unpickles them on every warm one: 10,000 small arrays cost ~0.3 s to pickle and ~0.1 s to
+    load, tuples a few milliseconds. Same values; `exposure_table` joins either into text.
+    """
+    frame = report.suppliers
+    if "flags" in frame and len(frame) and not isinstance(frame["flags"].iloc[0], tuple):
+        array, plain = np.ndarray, list
+        flags = [tuple(f) if type(f) is array or type(f) is plain else f for f in frame["flags"]]
+        report.suppliers = frame.assign(flags=pd.Series(flags, index=frame.index, dtype=object))
+    return report
 
 
 SUPPLIER_COLUMNS = ("name", "city", "category", "spend", "criticality", "risk", "dominant_risk", "exposure")
@@ -47,7 +63,13 @@ def suppliers_in(report: Any, iso3: str) -> pd.DataFrame:
     here = frame[frame["country"] == iso3]
     cols = [c for c in SUPPLIER_COLUMNS if c in here.columns]
     here = here.sort_values("exposure", ascending=False)[cols]
-    return here.assign(dominant_risk=here["dominant_risk"].map(indicator_label)) if "dominant_risk" in here else here
+    return here.assign(dominant_risk=_labels(here["dominant_risk"])) if "dominant_risk" in here else here
+
+
+def _labels(column: pd.Series) -> pd.Series:
+    """Indicator names as labels: one look-up per distinct value, not per supplier."""
+    names = {v: indicator_label(v) for v in column.dropna().unique()}
+    return column.map(lambda v: names.get(v, ""))
 
 
 SAMPLE_PORTFOLIO = "Sample portfolio"
@@ -112,7 +134,7 @@ def exposure_table(report: Any) -> pd.DataFrame:
     if "exposure" in out:
         out = out.sort_values(["exposure", "name"], ascending=[False, True])
     if "dominant_risk" in out:
-        out = out.assign(dominant_risk=out["dominant_risk"].map(indicator_label))
+        out = out.assign(dominant_risk=_labels(out["dominant_risk"]))
     if "flags" in out:
         out = out.assign(flags=out["flags"].map(_joined))
     return out.reset_index(drop=True)
@@ -163,7 +185,9 @@ def what_if(country: str | None, indicator: str, points: float, neighbours: bool
 def plans(store: Store, portfolio: str, scenario: Any = None, scores_frame: pd.DataFrame | None = None) -> Any:
     from risk.contingency import plans as _plans
 
-    return _plans(store, portfolio, what_if=scenario, scores=scores_frame)
+    report = _plans(store, portfolio, what_if=scenario, scores=scores_frame)
+    _cheap_to_cache(report.exposure)
+    return report
 
 
 def plans_frame(report: Any) -> pd.DataFrame:
