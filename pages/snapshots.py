@@ -42,9 +42,12 @@ else:
     if len(present):
         labels = {int(r.id): f"{r.created_at:%Y-%m-%d %H:%M} · {r.file}" for r in present.itertuples()}
         chosen = st.selectbox("Snapshot to download", list(labels), format_func=labels.get, key="snapshot_pick")
-        path = Path(present.set_index("id").loc[chosen, "path"])
-        st.download_button("Download PDF", views.read_snapshot(path), file_name=path.name,
-                           mime="application/pdf", key="snapshot_download")
+        try:
+            name, pdf = views.read_snapshot(store, settings, chosen)
+            st.download_button("Download PDF", pdf, file_name=name, mime="application/pdf",
+                               key="snapshot_download")
+        except RiskError as e:
+            common.show_error(e)
     else:
         st.warning("The recorded PDF files are no longer in the snapshot folder.")
 

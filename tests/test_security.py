@@ -205,8 +205,6 @@ def test_snapshot_path_refuses_files_outside_the_folder(db: Path, tmp_path: Path
         snapshot_path(Store(db), settings, _record(db, str(link)))
 
 
-@pytest.mark.xfail(strict=True, reason="pages/snapshots.py serves any recorded path via views.read_snapshot(path) "
-                                       "instead of risk.report.snapshot_path(store, settings, id)")
 def test_snapshots_page_does_not_serve_files_outside_the_folder(db: Path, tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "snapshots"

@@ -48,8 +48,13 @@ def snapshots(store: Store, limit: int = 200) -> pd.DataFrame:
     return frame
 
 
-def read_snapshot(path: Path) -> bytes:
-    return Path(path).read_bytes()
+def read_snapshot(store: Store, settings: Settings, snapshot_id: int) -> tuple[str, bytes]:
+    """(file name, PDF bytes) of a recorded snapshot. Only files inside the snapshots folder are
+    served: a record pointing anywhere else is refused (risk.report.snapshot_path)."""
+    from risk.report import snapshot_path
+
+    path = snapshot_path(store, settings, snapshot_id)
+    return path.name, path.read_bytes()
 
 
 def create_snapshot(store: Store, settings: Settings, portfolio: str | None) -> Any:
