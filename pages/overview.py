@@ -42,6 +42,8 @@ if portfolio:
              help=f"Suppliers of '{common.esc(portfolio)}' in the high-risk countries above")
     d.metric("Spend exposed", views.compact(figures["spend_high"]) if figures["spend"] else "-",
              help=f"Annual spend of '{common.esc(portfolio)}' in high-risk countries, of {figures['spend']:,.0f} in total")
+    st.caption(f"Suppliers and spend counted in the high-risk countries of {focus}; pick World for the "
+               "whole portfolio, or see every supplier's exposure on the Suppliers page.")
 else:
     c.metric("Suppliers exposed", "-", help="Upload a supplier list on the Suppliers page")
     d.metric("Spend exposed", "-")
