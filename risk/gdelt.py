@@ -53,8 +53,14 @@ class GdeltResult:
 
 @lru_cache(maxsize=1)
 def load_map() -> dict[str, Any]:
+    """The CAMEO/theme map file, plus FIPS 10-4 -> ISO3 (GDELT's geo codes) from the shared
+    country reference (GeoNames' fips column), so both readers agree on every country."""
+    from risk.countries import countries
+
     with MAP_FILE.open("rb") as fh:
-        return tomllib.load(fh)
+        m = tomllib.load(fh)
+    m["fips"] = {c.fips: c.iso3 for c in countries() if c.fips}
+    return m
 
 
 def sniff_gdelt(head: bytes) -> str | None:
