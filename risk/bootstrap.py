@@ -73,6 +73,22 @@ def initialise(store: Store, settings: Settings, *, seed: bool = False) -> InitR
     return InitReport(migrations, len(rows), n_baselines, True, seeded)
 
 
+def ensure_reference(store: Store, settings: Settings) -> bool:
+    """Countries and baselines in a database that was created on first use, without `risk init`:
+    without them every country would score 0 with no warning. True when something was loaded."""
+    with store.read() as con:
+        c = sql.counts(con)
+    if c["countries"] and c["baselines"]:
+        return False
+    from risk.baselines import load_baselines
+
+    if not c["countries"]:
+        with store.transaction() as con:
+            sql.replace_countries(con, _country_rows())
+    load_baselines(store, settings)
+    return True
+
+
 def seed_samples(store: Store, settings: Settings) -> list[str]:
     """Load the bundled samples into an empty database (no documents, no portfolios)."""
     done: list[str] = []

@@ -211,6 +211,8 @@ def _read_html(html: str, where: str) -> Iterator[Any]:
     lines = strip_chrome(text.splitlines())
     if not title and lines:
         title, lines = lines[0], lines[1:]
+    elif lines and lines[0].strip() == title.strip():
+        lines = lines[1:]  # the page's <h1> repeats its <title>: one headline, counted once
     body = "\n\n".join(lines)
     url = getattr(result, "url", None)
     published = getattr(result, "date", None) or infer_published(url or where, body)

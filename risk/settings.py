@@ -23,7 +23,8 @@ from risk.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
-DEFAULT_DB = DATA_DIR / "risk.duckdb"
+DEFAULT_DB = Path("data") / "risk.duckdb"
+"""Relative to the working directory, as the contract says; `make run` works from the project root."""
 
 
 class _Section(BaseModel):

@@ -99,8 +99,10 @@ def decode(raw: bytes, where: str) -> tuple[str, str]:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _strict(raw, "utf-16", where), "utf-16"
     head = raw[:4096]
-    if head.count(b"\x00") > len(head) // 4:  # UTF-16 without BOM: every other byte is NUL
-        enc = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
+    half = max(len(head) // 2, 1)
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if max(even, odd) > 0.4 * half and min(even, odd) < 0.05 * half:  # UTF-16 without BOM: NULs alternate
+        enc = "utf-16-le" if odd > even else "utf-16-be"
         return _strict(raw, enc, where), enc
     if b"\x00" in head:
         raise SupplierFileError("the file is binary (it contains NUL bytes), not a CSV text file", where=where,

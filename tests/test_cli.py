@@ -81,3 +81,21 @@ def test_bad_database_path_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["status", "--db", str(target)])
     assert result.exit_code != 0
     assert "not-a-db.duckdb" in result.output
+
+
+def test_a_database_made_on_first_use_has_reference_data(db_path: Path) -> None:
+    """Skipping `risk init` must not leave every country at 0: first use loads what init loads."""
+    result = CliRunner().invoke(main, ["countries", "--db", str(db_path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = {r["iso3"]: r for r in json.loads(result.output)}
+    assert rows["IRN"]["indicators"]["sanctions_exposure"] > 50  # the bundled OFAC-based baseline
+    status = json.loads(CliRunner().invoke(main, ["status", "--db", str(db_path), "--format", "json"]).output)
+    assert status["baselines"] > 100 and status["countries"] == 249
+
+
+def test_a_database_in_a_missing_folder_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "no" / "such" / "folder" / "risk.duckdb"
+    result = CliRunner().invoke(main, ["status", "--db", str(target)])
+    assert result.exit_code != 0
+    assert "does not exist" in result.output and str(tmp_path / "no") in result.output
+    assert not (tmp_path / "no").exists()

@@ -129,3 +129,19 @@ def test_lexicon_loads_and_names_only_known_indicators() -> None:
 )
 def test_sentence_splitter(text: str, n: int) -> None:
     assert len(sentence_spans(text)) == n
+
+
+HELDOUT = Path(__file__).parent / "data" / "heldout_sentences.jsonl"
+
+
+def test_heldout_accuracy_and_no_false_friend_fires() -> None:
+    """Sentences written apart from the labelled set, in varied wire/trade-press styles; the rules
+    were not tuned to them one by one, so the floor sits a few points below the measured 94%."""
+    cases = [json.loads(line) for line in HELDOUT.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(cases) >= 80
+    assert sum(c["false_friend"] or not c["expect"] for c in cases) >= len(cases) // 6
+    misses = [(c["text"], sorted(c["expect"]), sorted(raised(c["text"]))) for c in cases
+              if raised(c["text"]) != set(c["expect"])]
+    accuracy = 1 - len(misses) / len(cases)
+    assert accuracy >= 0.88, f"accuracy {accuracy:.2%}; misses: {misses}"
+    assert [c["text"] for c in cases if c["false_friend"] and raised(c["text"])] == []

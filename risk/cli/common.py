@@ -82,6 +82,9 @@ def open_store(db: Path | None) -> tuple[Settings, Store]:
     settings = load_settings(db=db)
     store = Store(settings.db, retry_seconds=BATCH_RETRY_SECONDS)
     store.ensure()
+    from risk.bootstrap import ensure_reference
+
+    ensure_reference(store, settings)  # a database made on first use scores like an initialised one
     return settings, store
 
 

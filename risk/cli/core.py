@@ -63,7 +63,7 @@ def serve(db: Path | None, port: int, address: str) -> None:
     from risk.settings import PROJECT_ROOT
 
     settings, store = open_store(db)
-    env = dict(os.environ, RISK_DB=str(store.path))
+    env = dict(os.environ, RISK_DB=str(store.path.resolve()))
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
         f"--server.port={port}", f"--server.address={address}",

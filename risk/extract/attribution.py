@@ -65,6 +65,7 @@ def attribute(
         return []
     at = lex.attr
     migration = trig.indicator == "migration_pressure"
+    sanctions = trig.indicator == "sanctions_exposure"
     ms = []
     for m in mentions:
         lo, hi = _tok_range(spans, m.start, m.end)
@@ -91,8 +92,10 @@ def attribute(
                 continue
             if i and toks[i - 1] in _EXCLUDING and at["target_preps"].word(t) or t in _EXCLUDING:
                 return "-not"
-            if t == "of" and i and at["actor_nouns"].word(toks[i - 1]):
-                return ""  # "the government of Sri Lanka banned ...": a subject
+            if i and at["actor_nouns"].word(toks[i - 1]) and (
+                t == "of" or (t in ("in", "at") and ms[heads[k]][1] < an_lo)
+            ):
+                return ""  # "the government of Sri Lanka banned ...", "officials in Chad fear ...": a subject
             return t
         return None
 
@@ -100,34 +103,49 @@ def attribute(
     blocking = False  # a target that owns the anchor ("Venezuelan airspace", "airspace of Niger")
     for k, (m, lo, hi) in enumerate(ms):
         tok = toks[lo]
+        force = False
         possessive = sent[m.end : m.end + 2] in ("'s", "’s") or tok.endswith("'s")
         tail_hi = ms[tails[heads[k]]][2]
         after = toks[tail_hi + 1 : tail_hi + 4]
         pre = governing(k)
         object_prep = bool(pre) and at["object_preps"].word(pre)
+        head_lo = ms[heads[k]][1]
         prep_ok = bool(pre) and at["target_preps"].word(pre) and (
-            lo > an_lo or _opens_clause(toks, ms[heads[k]][1])
-        ) and _near_after(toks, an_lo, lo, at)
+            lo > an_lo or _opens_clause(toks, head_lo)
+            or (migration and at["motion_preps"].word(pre) and an_lo - hi <= 10)
+            or (migration and an_lo - hi <= 14 and _cause_before(toks, head_lo, at))
+        ) and _near_after(toks, an_lo, head_lo, migration)
         modifier = hi < an_lo and _modifies(m.kind, possessive, toks[hi + 1 : an_lo], at)
+        owned = any(at["carrier_nouns"].word(t) for t in after[:1]) or (
+            len(after) > 1 and at["carrier_nouns"].word(after[1]) and not _verb_like(after[0], at))
         if pre == "-not" or (lo == hi and any(tok.endswith(s) for s in at["owner_suffixes"].exact)):
             verdicts.append(None)
         elif has_chokepoint and after and at["vessel_nouns"].word(after[0]):
             verdicts.append(None)  # a vessel's flag is incidental at a chokepoint
-        elif any(at["carrier_nouns"].word(t) for t in after[:2]) and not (object_prep and prep_ok):
-            verdicts.append(None)  # "Danish shipping giant", "to French aircraft"
+        elif owned and not (object_prep and prep_ok):
+            # "Danish shipping giant", "to French aircraft"; but "Iranian banks were cut off from SWIFT"
+            verdicts.append("passive" if sanctions and hi < a_lo else None)
         elif any(at["owner_nouns"].word(t) for t in after[:3]) and not (prep_ok or modifier):
-            verdicts.append(None)
+            verdicts.append("passive" if sanctions and hi < a_lo else None)
         elif m.kind == "capital":
             if pre and at["place_preps"].word(pre) and prep_ok:
                 verdicts.append((m.iso3, "location"))
             elif object_prep and prep_ok:  # "sanctions against Moscow": the government is the target
                 verdicts.append((m.iso3, "affected"))
+            elif trig.subject == "self" and hi + 1 == an_lo and not possessive:
+                verdicts.append((m.iso3, "location"))  # "Kabul airport", "Beirut port": the place
+            elif hi < a_lo and pre is None:
+                verdicts.append("passive")  # "Moscow was hit with sanctions": the government
             else:
                 verdicts.append(None)
-        elif pre is not None and at["actor_preps"].word(pre) and pre in trig.actor_preps and not possessive:
+        elif pre is not None and at["actor_preps"].word(pre) and pre in trig.actor_preps and not possessive and not (
+            modifier and hi + 1 == an_lo  # "from Indian airspace": the airspace's owner, not an actor
+        ):
             verdicts.append(None)  # "closed by Washington", "sanctions from Britain"
             if actors is not None:
                 actors.add(m.iso3)
+        elif pre and at["with_verbs"].word(pre) and hi < an_lo and "with" in toks[hi + 1 : an_lo][:5]:
+            verdicts.append((m.iso3, "affected"))  # "hit Brazil with tariffs", "slapped Iran with sanctions"
         elif trig.designee and a_lo < lo and hi < an_lo:
             verdicts.append((m.iso3, "affected"))  # "listed the Yemeni group as a terrorist entity"
             blocking = True
@@ -136,9 +154,10 @@ def attribute(
             blocking = blocking or pre == "of" or hi < an_lo
         elif pre and at["target_preps"].word(pre) and not modifier:
             verdicts.append(None)  # "killed in Israeli attacks on a refugee camp": not the trigger's phrase
-        elif after and at["actor_nouns"].word(after[0]) and not possessive and not (
-            trig.subject == "self" and hi < a_lo  # "the Chinese government banned exports"
-        ):
+        elif after and not possessive and not migration and (force := at["force_nouns"].word(after[0])) or (
+            after and at["actor_nouns"].word(after[0]) and not possessive
+            and not (trig.subject == "self" and hi < a_lo)  # "the Chinese government banned exports"
+        ):  # armed forces always act: "Russian missiles hit the port", "Russian forces closed the port"
             verdicts.append(None)
             if actors is not None:
                 actors.add(m.iso3)
@@ -156,6 +175,8 @@ def attribute(
             verdicts.append(None)
 
     targets = [v for v in verdicts if isinstance(v, tuple)]
+    # a trigger opening a participle clause (", halting ...") has the main clause as its subject
+    participle = a_lo > 0 and toks[a_lo - 1] == "," and toks[a_lo].endswith("ing")
     out: list[tuple[str, str]] = []
     for (m, lo, hi), v in zip(ms, verdicts):
         if isinstance(v, tuple):
@@ -169,24 +190,64 @@ def attribute(
                 out.append((m.iso3, "origin" if migration else "affected"))
                 blocking = True
     for (m, lo, hi), v in zip(ms, verdicts):
-        if v == "subject":
+        if v == "subject" or v == "passive":
             gap = toks[hi + 1 : a_lo]
             if len(gap) > 12 or any(t in (";", ":") for t in gap):
                 continue
-            if any(at["passive"].word(t) for t in gap):
+            if _passive(gap, at):
                 out.append((m.iso3, trig.subject_role))  # "Iran was hit by sanctions"
-            elif trig.subject == "self" and not blocking:
+            elif v == "subject" and migration and m.kind == "demonym":
+                out.append((m.iso3, "origin"))  # "20,000 Sudanese have crossed into South Sudan"
+            elif v == "subject" and trig.subject == "self" and participle:
+                continue  # "Israel tightened its blockade, halting deliveries": the blockade halts them
+            elif v == "subject" and trig.subject == "self" and not blocking:
                 out.append((m.iso3, trig.subject_role))  # "Niger closes (its) airspace"
+    if actors is not None:  # "Iran's Revolutionary Guards", "Russian drones": armed forces acting
+        for (m, lo, hi), v in zip(ms, verdicts):
+            if not isinstance(v, tuple) and hi < a_lo and any(at["force_nouns"].word(t) for t in toks[hi + 1 : hi + 4]):
+                actors.add(m.iso3)
     return out
 
 
-def _near_after(toks: list[str], an_lo: int, lo: int, at: dict) -> bool:
+def _passive(gap: list[str], at: dict) -> bool:
+    """Does the subject undergo the event? "was hit by", "faces", "is under", "has been"; not an
+    active verb after the auxiliary ("is weighing tariffs", "has imposed sanctions")."""
+    for j, t in enumerate(gap):
+        if at["passive"].word(t):
+            return True
+        if at["be"].word(t):
+            nxt = gap[j + 1] if j + 1 < len(gap) else ""
+            if not (nxt.endswith("ing") and nxt != "being"):
+                return True
+    return False
+
+
+def _verb_like(tok: str, at: dict) -> bool:
+    """A verb between a country and a carrier word ("Poland scrambled jets"): not its carrier."""
+    return tok.endswith("ed") or at["be"].word(tok) or tok in ("has", "have", "had", "sends", "sent")
+
+
+def _cause_before(toks: list[str], head_lo: int, at: dict) -> bool:
+    """"fighting in Sudan", "violence in the east of Congo": the place people flee (migration)."""
+    for i in range(head_lo - 1, max(head_lo - 7, -1), -1):
+        t = toks[i]
+        if at["cause_nouns"].word(t):
+            return True
+        if not (at["transparent"].word(t) or t in ("in", "of", "across")):
+            return False
+    return False
+
+
+def _near_after(toks: list[str], an_lo: int, lo: int, migration: bool) -> bool:
     """A prepositional phrase after the anchor belongs to it when close and in the same clause
-    ("sanctions on Russia"), not behind a relative clause ("firms that supply parts to Russia")."""
+    ("sanctions on Russia"), not behind a relative clause ("firms that supply parts to Russia").
+    `lo` is the coordination head's ("from Mauritania and Senegal"). For migration a "who"
+    clause still describes the people ("migrants who had set sail from Libya")."""
     if lo <= an_lo:
         return True
     between = toks[an_lo:lo]
-    return len(between) <= 12 and not any(t in ("that", "which", "who", "whose", ";", ":") for t in between)
+    stops = ("that", "which", "whose", ";", ":") if migration else ("that", "which", "who", "whose", ";", ":")
+    return len(between) <= 12 and not any(t in stops for t in between)
 
 
 def _opens_clause(toks: list[str], head_lo: int) -> bool:
@@ -204,6 +265,8 @@ def _modifies(kind: str, possessive: bool, gap: list[str], at: dict) -> bool:
     or comma in between breaks the phrase ("Russia's blockade of Ukrainian ports")."""
     if any(t in (",", ";", ":") or at["target_preps"].word(t) for t in gap):
         return False
+    if len(gap) > 1 and (at["force_nouns"].word(gap[0]) or at["actor_nouns"].word(gap[0])):
+        return False  # "Russia's navy blockaded ...": it modifies the navy, which acts
     if possessive:
         return len(gap) <= 4
     if kind == "demonym":  # a determiner after it starts a new phrase: "the French want the embargo"

@@ -103,6 +103,7 @@ class Lexicon:
     automaton: ahocorasick.Automaton
     modality_weights: dict[str, float]
     negation: TermSet
+    negation_far: TermSet
     negated_stop: TermSet
     hedge: TermSet
     sentence_hedge: TermSet
@@ -173,7 +174,7 @@ def load(path: Path = LEXICON_PATH) -> Lexicon:
     return Lexicon(
         version=data.get("version", "rules-1"), triggers=triggers, automaton=auto,
         modality_weights={k: float(v) for k, v in data["modality_weights"].items()},
-        negation=mod["negation"], negated_stop=mod.get("negated_stop", empty), hedge=mod["hedge"],
+        negation=mod["negation"], negation_far=mod.get("negation_far", empty), negated_stop=mod.get("negated_stop", empty), hedge=mod["hedge"],
         sentence_hedge=mod["sentence_hedge"], counterfactual=mod["counterfactual"],
         lifting=mod["lifting"], lifting_not=mod.get("lifting_not", empty),
         cue_not=TermSet(data.get("cue_not", {}).get("phrases", [])),

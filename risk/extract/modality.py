@@ -45,7 +45,7 @@ def judge(
         lifted = bool(lex.lifting_measure.find(toks, lift_lo, lift_hi, own))
     negated = bool(lex.negation.find(toks, near_lo, near_hi, own)) or any(
         t.endswith("n't") for t in toks[near_lo:near_hi]
-    )
+    ) or bool(lex.negation_far.find(toks, far_lo, hi, own))
     if negated and lex.negated_stop.find(toks, near_lo, near_hi, own):
         negated = False  # "will not cease attacks": the event goes on
     hedged = (

@@ -18,6 +18,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from risk.errors import InputError, ReportError
+from risk.paths import ensure_folder
 from risk.report import maps, sections
 from risk.report.data import ReportData, gather
 from risk.report.layout import ReportPDF, clean, needs_fallback
@@ -135,10 +136,7 @@ def write_snapshot(
     if target.suffix.lower() != ".pdf":
         raise InputError(f"the snapshot file must end in .pdf, not '{target.name}'", hint="use --out FILE.pdf")
     target = target.resolve()
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise ReportError(f"cannot create the folder {target.parent}: {e}", hint="check permissions") from e
+    ensure_folder(target.parent, what=str(target))
 
     browser = maps.find_browser() if use_browser else None
     browser_map = maps.BrowserMap(browser) if browser else None
@@ -161,6 +159,7 @@ def write_snapshot(
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp_name, 0o644)  # mkstemp makes 0600; a report is meant to be shared and served
         os.replace(tmp_name, target)
     except OSError as e:
         Path(tmp_name).unlink(missing_ok=True)

@@ -22,6 +22,7 @@ import duckdb
 from risk.errors import StoreBusyError, StoreError
 from risk.store.schema import MIGRATIONS
 from risk.store.turns import Turn
+from risk.paths import ensure_folder
 
 BATCH_RETRY_SECONDS = 300.0
 """How long command-line jobs wait for their turn (the dashboard waits 30 s, then says so)."""
@@ -49,7 +50,7 @@ class Store:
                 if read_only and not self.path.exists():
                     read_only = False
                 if not read_only:
-                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                    ensure_folder(self.path.parent, what=str(self.path))
                 con = duckdb.connect(str(self.path), read_only=read_only)
                 con.execute("SET enable_progress_bar = false")
                 return con
