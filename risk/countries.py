@@ -54,6 +54,8 @@ class Country:
     neighbours: tuple[str, ...]
     fips: str
     population: int
+    other_names: tuple[str, ...] = ()
+    """Names in other languages (CLDR): whole-string look-ups only, never scanned in news."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +81,7 @@ def _raw() -> dict:
 @cache
 def countries() -> tuple[Country, ...]:
     """All 249 ISO 3166-1 countries, sorted by ISO3."""
-    tuple_fields = ("aliases", "demonyms", "capital_aliases", "neighbours")
+    tuple_fields = ("aliases", "demonyms", "capital_aliases", "neighbours", "other_names")
     return tuple(
         Country(**{k: tuple(v) if k in tuple_fields else v for k, v in rec.items()})
         for rec in _raw()["countries"]
@@ -195,6 +197,13 @@ class Resolver:
             if k and better((iso3, kind), index.get(k)):
                 index[k] = (iso3, kind)
         self._index = {k: v[0] for k, v in index.items()}
+        foreign: dict[str, set[str]] = {}
+        for c in table:
+            for n in c.other_names:
+                foreign.setdefault(_key(n), set()).add(c.iso3)
+        for k, owners in foreign.items():  # other languages fill gaps only, and only unambiguously
+            if k and k not in self._index and len(owners) == 1:
+                self._index[k] = next(iter(owners))
         for code, iso3 in codes:  # codes last: an exact code always means its country
             self._index[_key(code)] = iso3
 

@@ -90,6 +90,24 @@ def plurals(words: list[str]) -> list[str]:
     return uniq(out)
 
 
+# Languages of supplier spreadsheets we expect: names in these resolve whole strings
+# ("Deutschland", "Alemania", "中国"); they never take part in scanning English news.
+OTHER_LANGUAGES = ("de", "fr", "es", "it", "pt", "nl", "pl", "tr", "sv", "da", "cs", "ro", "hu",
+                   "id", "vi", "zh_Hans", "zh_Hant", "ja", "ko", "ru", "ar", "th", "hi")
+
+
+def _other_language_names() -> dict[str, set[str]]:
+    """ISO2 -> the country's name in OTHER_LANGUAGES, from Unicode CLDR (via babel)."""
+    from babel import Locale
+
+    out: dict[str, set[str]] = {}
+    for lang in OTHER_LANGUAGES:
+        for code, label in Locale.parse(lang).territories.items():
+            if len(code) == 2 and code.isalpha():
+                out.setdefault(code, set()).add(label)
+    return out
+
+
 def build(realdata: Path, curated_path: Path) -> dict:
     curated = tomllib.loads(curated_path.read_text(encoding="utf-8"))
     geo = read_geonames(realdata / "geo" / "countryInfo_spark-gdelt.txt")
@@ -104,6 +122,7 @@ def build(realdata: Path, curated_path: Path) -> dict:
         for iso3 in members
     }
     iso2_to_iso3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+    other_names = _other_language_names()
     records = []
     for pc in sorted(pycountry.countries, key=lambda c: c.alpha_3):
         iso2, iso3 = pc.alpha_2, pc.alpha_3
@@ -143,6 +162,8 @@ def build(realdata: Path, curated_path: Path) -> dict:
             "neighbours": neighbours,
             "fips": g.get("fips") or gcc.get("fips", ""),
             "population": int(population or 0),
+            "other_names": sorted(n for n in other_names.get(iso2, ()) if n.casefold() not in
+                                  {x.casefold() for x in (name, *aliases)}),
         })
     scan = curated["scan"]
     return {

@@ -208,3 +208,17 @@ def test_numeric_codes_only_when_written_as_digits() -> None:
     assert r.resolve("862") == "VEN"
     assert r.resolve("=1+2") is None  # a spreadsheet formula is not Algeria's code 012
     assert r.resolve("1-2") is None
+
+
+@pytest.mark.parametrize(
+    "text,iso3",
+    [("Deutschland", "DEU"), ("Österreich", "AUT"), ("Alemania", "DEU"), ("Estados Unidos", "USA"),
+     ("Türkei", "TUR"), ("中国", "CHN"), ("Россия", "RUS"), ("Tchéquie", "CZE"), ("México", "MEX")],
+)
+def test_country_names_in_other_languages_resolve(text: str, iso3: str) -> None:
+    assert get_resolver().resolve(text) == iso3
+
+
+def test_other_language_names_are_never_scanned_in_news() -> None:
+    # "Chine" and "Inde" are French names; in English text they are not mentions.
+    assert get_resolver().scan("Chine and Inde appear here, and so does Deutschland.") == []
