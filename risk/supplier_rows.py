@@ -5,7 +5,7 @@ kept is then validated by pydantic's `Supplier` rules (the validator of record),
 column through one TypeAdapter per field (Supplier has no cross-field rules). Each reject carries every reason found for its row.
 
 Flags (kept rows): duplicate_of:LINE, coordinates_disagree:ISO3, country_unrecognised,
-city_ambiguous, coordinates_incomplete, formula_like_name.
+city_ambiguous, coordinates_incomplete, coordinates_zero_ignored, formula_like_name.
 """
 
 from __future__ import annotations
@@ -200,6 +200,9 @@ def clean_rows(fields: pd.DataFrame, lines: pd.Series, too_many: pd.Series | Non
     half = out["lat"].isna() != out["lon"].isna()
     flags.add(half, "coordinates_incomplete")
     out.loc[half, ["lat", "lon"]] = np.nan
+    null_island = out["lat"].eq(0) & out["lon"].eq(0)  # the classic geocoder failure, not a place
+    flags.add(null_island, "coordinates_zero_ignored")
+    out.loc[null_island, ["lat", "lon"]] = np.nan
 
     _locate(out, problems, flags)
     if "name" in fields:  # on the Arrow strings: vectorised in C++

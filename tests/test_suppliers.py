@@ -151,3 +151,11 @@ def test_header_variants_are_matched_case_insensitively() -> None:
 def test_max_rows_refuses_oversized_file() -> None:
     with pytest.raises(SupplierFileError, match="more than the limit"):
         read_suppliers(BAD / "enc_utf8.csv", max_rows=2)
+
+
+def test_zero_zero_coordinates_are_ignored_and_flagged() -> None:
+    result = read_suppliers(b"name,country,lat,lon\nA,Chile,0,0\nB,,0,0\nC,Chile,-33.4,-70.6\n", name="z.csv")
+    accepted = result.accepted.set_index("name")
+    assert accepted.loc["A", "country"] == "CHL" and "coordinates_zero_ignored" in list(accepted.loc["A", "flags"])
+    assert accepted.loc["C", "lat"] == -33.4
+    assert list(result.rejects["line"]) == [3]  # B has no place left once (0, 0) is set aside
