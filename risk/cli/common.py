@@ -95,7 +95,14 @@ def write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str], out: io.Te
     writer = csv.DictWriter(stream, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: safe_cell(row.get(k)) for k in columns})
+        writer.writerow({k: safe_cell(_cell(row.get(k))) for k in columns})
+
+
+def _cell(value: Any) -> Any:
+    """Lists (flags, programmes) as 'a; b' rather than Python's repr."""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    return value
 
 
 def echo_json(data: Any) -> None:
