@@ -274,5 +274,5 @@ def _item_document(obj: Any, where: str, pos: str) -> Document | IngestError:
     published = next((obj[k] for k in DATE_KEYS if obj.get(k)), None)
     if published is None and link:
         published = infer_published(link, "")  # a news URL usually carries its date
-    return make_document(source=where, item=link or pos, url=link, title=title, text=body,
+    return make_document(source=where, item=link or f"{where}#{pos}", url=link, title=title, text=body,
                          published=published, kind="feed_item")
