@@ -112,10 +112,12 @@ def echo_json(data: Any) -> None:
 def echo_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
     """A plain fixed-width table: readable in a terminal and in a log."""
     def fmt(v: Any) -> str:
-        if v is None:
+        if v is None or (isinstance(v, float) and v != v):  # None or NaN: nothing known
             return "-"
         if isinstance(v, float):
             return f"{v:.1f}"
+        if isinstance(v, (list, tuple)):
+            return "; ".join(str(x) for x in v)
         return str(v).replace("\n", " ")
 
     cells = [[fmt(r.get(c)) for c in columns] for r in rows]
