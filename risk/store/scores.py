@@ -35,26 +35,6 @@ def count_countries(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def insert_countries(con: duckdb.DuckDBPyConnection, rows: list[dict[str, object]]) -> int:
-    """Fallback loader used when `risk init` has not filled the countries table yet."""
-    cols = ["iso3", "iso2", "numeric", "name", "official_name", "region", "subregion",
-            "capital", "lat", "lon", "neighbours"]
-    frame = pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols)
-    frame["iso2"] = frame["iso2"].fillna("")
-    frame["numeric"] = frame["numeric"].fillna("")
-    frame["neighbours"] = [list(n or []) for n in frame["neighbours"]]
-    con.register("incoming_countries", frame)
-    try:
-        con.execute(
-            "INSERT OR IGNORE INTO countries SELECT iso3, iso2, numeric, name, official_name,"
-            " region, subregion, capital, CAST(lat AS DOUBLE), CAST(lon AS DOUBLE),"
-            " CAST(neighbours AS VARCHAR[]) FROM incoming_countries"
-        )
-    finally:
-        con.unregister("incoming_countries")
-    return len(frame)
-
-
 def country_exists(con: duckdb.DuckDBPyConnection, iso3: str) -> bool:
     return _one(con, "SELECT 1 FROM countries WHERE iso3 = ?", [iso3]) is not None
 

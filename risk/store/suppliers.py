@@ -91,7 +91,3 @@ def delete_portfolio(con: duckdb.DuckDBPyConnection, portfolio: str) -> bool:
     con.execute("DELETE FROM portfolios WHERE name = ?", [portfolio])
     return existed
 
-
-def country_reference(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """iso3, name, region, subregion, neighbours (list) from the countries reference table."""
-    return con.execute("SELECT iso3, name, region, subregion, neighbours FROM countries ORDER BY iso3").df()
