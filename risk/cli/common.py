@@ -26,15 +26,6 @@ if TYPE_CHECKING:
 # imported by the functions that use them.
 
 
-def __getattr__(name: str) -> Any:
-    """`risk.cli.common.safe_cell` stays importable without importing pandas up front."""
-    if name == "safe_cell":
-        from risk.exports import safe_cell
-
-        return safe_cell
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 class RiskGroup(click.Group):
     """Turns a RiskError anywhere below into a one-line message and its exit code."""
 

@@ -3,8 +3,6 @@ numbers at a glance, and safe exports (formula-neutral CSV, only http(s) links).
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from risk import INDICATOR_LABELS, INDICATORS
+from risk.exports import csv_bytes, safe_cell
 
 __all__ = [
     "Focus", "FOCUSES", "FOCUS_BY_NAME", "in_focus", "compact", "indicator_label",
@@ -80,24 +79,6 @@ def indicator_label(name: str | None) -> str:
 
 def indicator_choices() -> list[str]:
     return ["composite", *INDICATORS]
-
-
-def safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ tab or CR gets a quote."""
-    if isinstance(value, str) and value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A CSV download that a spreadsheet opens without running any cell as a formula."""
-    buf = io.StringIO()
-    safe = frame.copy()
-    for col in safe.columns:
-        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
-            safe[col] = safe[col].map(safe_cell)
-    safe.to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL)
-    return buf.getvalue().encode("utf-8-sig")
 
 
 def is_web_url(value: Any) -> bool:
